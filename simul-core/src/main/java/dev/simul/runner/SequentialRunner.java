@@ -1,0 +1,18 @@
+package dev.simul.runner;
+
+/**
+ * Runs each task on the thread that submits it, before {@code submit} returns: the seeds' "synchronous, 1 thread,
+ * 1 process" baseline. Handles are therefore always done when returned, and a timeout on {@code get} cannot stop a
+ * task that already ran to its end.
+ */
+final class SequentialRunner extends AbstractRunner {
+
+    SequentialRunner() {
+        super(Runners.SEQUENTIAL, 1);
+    }
+
+    @Override
+    protected void dispatch(Promise<?> promise) {
+        promise.run();
+    }
+}

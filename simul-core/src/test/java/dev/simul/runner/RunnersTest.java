@@ -1,0 +1,31 @@
+package dev.simul.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RunnersTest {
+
+    @Test
+    void createsEveryModeByName() {
+        for (String mode : Runners.modes()) {
+            try (Runner runner = Runners.of(mode, 3)) {
+                assertThat(runner.mode()).isEqualTo(mode);
+                assertThat(runner.workers()).isEqualTo(mode.equals(Runners.SEQUENTIAL) ? 1 : 3);
+            }
+            try (Runner runner = Runners.of(mode)) {
+                assertThat(runner.mode()).isEqualTo(mode);
+            }
+        }
+    }
+
+    @Test
+    void rejectsUnknownModesAndWorkerCountsBelowOne() {
+        assertThatThrownBy(() -> Runners.of("fibers", 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown mode 'fibers'; modes: sequential, threads, virtual");
+        assertThatThrownBy(() -> Runners.of("threads", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> Runners.virtual(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
