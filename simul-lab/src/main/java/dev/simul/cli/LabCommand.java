@@ -1,0 +1,111 @@
+package dev.simul.cli;
+
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Lab;
+import dev.simul.lab.experiment.LabConfig;
+import dev.simul.lab.machine.Machine;
+import dev.simul.lab.report.LabReport;
+import dev.simul.lab.report.Verdict;
+import dev.simul.lab.workload.Workload;
+import dev.simul.lab.workload.Workloads;
+import dev.simul.runner.Runners;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code simul lab}: runs the seeds' experiments in every mode and prints which model wins, and why. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "Runs every (workload, mode) cell after a warm-up, prints the matrix of median wall time,"
+                + " speedup against sequential and CPU time, then a verdict per workload computed from the numbers.")
+final class LabCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "W[,W...]",
+            description = "workloads to run (default: all)")
+    List<String> workloads = Workloads.names();
+
+    @Option(names = "--modes", split = ",", paramLabel = "M[,M...]",
+            description = "modes to run (default: all: ${COMPLETION-CANDIDATES})", completionCandidates = Modes.class)
+    List<String> modes = Runners.modes();
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "workers for threads (default: one per processor) and the virtual-thread limit"
+                    + " (default: none)")
+    Integer workers;
+
+    @Option(names = "--repeat", paramLabel = "K", defaultValue = "3",
+            description = "measured runs per cell, after one warm-up (default: ${DEFAULT-VALUE})")
+    int repeat;
+
+    @Option(names = "--scale", paramLabel = "F", defaultValue = "" + LabConfig.DEFAULT_SCALE,
+            description = "size and duration factor; 1 = the seeds' sizes (default: ${DEFAULT-VALUE})")
+    double scale;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "also write every measured run as CSV")
+    Path csv;
+
+    /** The mode names, for picocli's help. */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Runners.modes().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Options.checkNames(spec, "workload", workloads, Workloads.names());
+        Options.checkNames(spec, "mode", modes, Runners.modes());
+        Options.checkPositive(spec, "--workers", workers);
+        Options.checkPositive(spec, "--repeat", repeat);
+        Options.checkScale(spec, scale);
+        Options.checkWritable(spec, "--json", json);
+        Options.checkWritable(spec, "--csv", csv);
+
+        List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
+        LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale);
+        Machine machine = Machine.current();
+        List<Cell> cells;
+        try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
+            cells = Lab.run(config, progress);
+        }
+        LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
+                repeat, machine, cells, Verdict.of(cells, machine));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(report.render());
+        out.flush();
+        if (json != null) {
+            write(json, report::writeJson);
+        }
+        if (csv != null) {
+            write(csv, report::writeCsv);
+        }
+        return 0;
+    }
+
+    private interface WriteTo {
+        void write(Writer out) throws IOException;
+    }
+
+    private void write(Path file, WriteTo body) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file)) {
+            body.write(out);
+        }
+        spec.commandLine().getErr().println("simul lab: wrote " + file);
+    }
+}

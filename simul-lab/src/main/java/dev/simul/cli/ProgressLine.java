@@ -1,0 +1,52 @@
+package dev.simul.cli;
+
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Lab;
+import java.io.PrintWriter;
+
+/**
+ * The lab's progress on stderr: on a terminal, one line rewritten in place; otherwise (a log, CI), one line per
+ * measured cell, so that logs stay readable.
+ */
+final class ProgressLine implements Lab.Listener, AutoCloseable {
+
+    private final PrintWriter err;
+    private final boolean terminal = System.console() != null && System.console().isTerminal();
+    private int width;
+
+    ProgressLine(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public void starting(String workload, String mode, int cell, int cells, int run, int runs) {
+        if (terminal) {
+            show("[%d/%d] %s on %s: %s".formatted(cell, cells, workload, mode,
+                    run == 0 ? "warm-up" : "run " + run + "/" + runs));
+        }
+    }
+
+    @Override
+    public void measured(Cell cell) {
+        if (!terminal) {
+            err.printf("simul lab: %s on %s: median %.3f s%n", cell.workload(), cell.mode(), cell.wallS());
+            err.flush();
+        }
+    }
+
+    private void show(String line) {
+        err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+        err.flush();
+        width = line.length();
+    }
+
+    /** Clears the line, so the report starts on a clean one. */
+    @Override
+    public void close() {
+        if (terminal && width > 0) {
+            show("");
+            err.print("\r");
+            err.flush();
+        }
+    }
+}

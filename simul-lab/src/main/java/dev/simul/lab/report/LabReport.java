@@ -1,0 +1,127 @@
+package dev.simul.lab.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Measurement;
+import dev.simul.lab.machine.Machine;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The lab's results: the machine, the matrix and the verdicts, printable as seed 003's table and writable as JSON
+ * and CSV. JSON field names are a contract: {@code machine}, {@code results[]} with {@code workload, mode,
+ * workers, tasks, wall_s, cpu_s, speedup, runs}; later versions add fields, never rename them.
+ *
+ * @param date     when the lab ran (ISO-8601)
+ * @param scale    the size factor
+ * @param repeat   measured runs per cell
+ * @param machine  the machine
+ * @param results  one cell per (workload, mode)
+ * @param verdicts one per workload
+ */
+public record LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
+                        List<Verdict> verdicts) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes the report as JSON. */
+    public void writeJson(Writer out) throws IOException {
+        JSON.writeValue(out, this);
+    }
+
+    /** Writes one CSV line per measured run, with a header; medians are derived from these. */
+    public void writeCsv(Writer out) throws IOException {
+        out.write("workload,mode,workers,tasks,run,wall_s,cpu_s\n");
+        for (Cell cell : results) {
+            for (int i = 0; i < cell.runs().size(); i++) {
+                Measurement m = cell.runs().get(i);
+                out.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.6f,%.6f%n", cell.workload(), cell.mode(),
+                        cell.workers(), cell.tasks(), i + 1, m.wallS(), m.cpuS()));
+            }
+        }
+    }
+
+    /** The matrix (a row per mode, a column per workload) and the verdicts, as printed by {@code simul lab}. */
+    public String render() {
+        Map<String, Map<String, Cell>> byMode = new LinkedHashMap<>();
+        List<String> workloads = new ArrayList<>();
+        for (Cell cell : results) {
+            byMode.computeIfAbsent(cell.mode(), k -> new LinkedHashMap<>()).put(cell.workload(), cell);
+            if (!workloads.contains(cell.workload())) {
+                workloads.add(cell.workload());
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("mode", "workers"));
+        workloads.forEach(w -> header.add(w + ": wall  speedup  cpu"));
+        rows.add(header);
+        byMode.forEach((mode, cells) -> {
+            List<String> row = new ArrayList<>();
+            row.add(mode);
+            row.add(workersLabel(cells.values()));
+            for (String w : workloads) {
+                Cell c = cells.get(w);
+                row.add(c == null ? "-" : "%s  %s  %s".formatted(Verdict.seconds(c.wallS()),
+                        c.speedup() == null ? "-" : "%.2fx".formatted(c.speedup()), Verdict.seconds(c.cpuS())));
+            }
+            rows.add(row);
+        });
+
+        StringBuilder out = new StringBuilder();
+        out.append("simul lab: scale %s, median of %d run%s per cell after a warm-up%n".formatted(
+                stripZeros(scale), repeat, repeat == 1 ? "" : "s"));
+        out.append("machine: ").append(machine.summary()).append("\n\n");
+        out.append(table(rows)).append('\n');
+        out.append("wall = median elapsed time; speedup = sequential wall / wall; cpu = CPU time of the whole JVM"
+                + " (cpu > wall means several cores worked at once)\n\n");
+        for (Verdict v : verdicts) {
+            out.append(v.headline()).append('\n').append("  ").append(v.why()).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    private static String workersLabel(java.util.Collection<Cell> cells) {
+        List<Integer> counts = cells.stream().map(Cell::workers).distinct().toList();
+        return counts.size() == 1 ? counts.getFirst().toString() : "1 per task";
+    }
+
+    private static String table(List<List<String>> rows) {
+        int columns = rows.getFirst().size();
+        int[] widths = new int[columns];
+        for (List<String> row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(i == 0 ? "" : " | ").append(pad(rows.get(r).get(i), widths[i], i >= 2 && r > 0));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+            if (r == 0) {
+                out.append("-".repeat(line.length())).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String fill = " ".repeat(width - s.length());
+        return right ? fill + s : s + fill;
+    }
+
+    private static String stripZeros(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.simul.lab.report;
+
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.machine.Machine;
+import dev.simul.runner.Runners;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which mode won a workload, by how much, and why, computed from the measured cells alone.
+ *
+ * <p>The "why" rests on one measured number: how busy the sequential run kept its one core (CPU seconds per wall
+ * second). Near 1, the workload is CPU-bound and only parallelism (more cores at once) can speed it up; near 0, it
+ * is I/O-bound: the time goes to waiting, and concurrency (overlapping the waits) speeds it up on any core count.
+ *
+ * @param workload   the workload
+ * @param winner     the mode with the lowest median wall time
+ * @param speedup    the winner's speedup against sequential, or null without a sequential cell
+ * @param nature     "CPU-bound", "I/O-bound" or "mixed"
+ * @param busy       CPU seconds per wall second of the run the nature was judged on
+ * @param headline   who won and by how much
+ * @param why        the reason, from the numbers
+ */
+public record Verdict(String workload, String winner, Double speedup, String nature, double busy, String headline,
+                      String why) {
+
+    /** A sequential run busier than this is CPU-bound. */
+    static final double CPU_BOUND_BUSY = 0.6;
+    /** A sequential run less busy than this is I/O-bound. */
+    static final double IO_BOUND_BUSY = 0.2;
+    /** Two medians closer than this fraction are a tie on a shared, noisy machine. */
+    static final double TIE = 0.05;
+
+    /** One verdict per workload, in the order the cells list them. */
+    public static List<Verdict> of(List<Cell> cells, Machine machine) {
+        Map<String, List<Cell>> byWorkload = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            byWorkload.computeIfAbsent(cell.workload(), k -> new ArrayList<>()).add(cell);
+        }
+        List<Verdict> verdicts = new ArrayList<>();
+        byWorkload.forEach((workload, row) -> verdicts.add(judge(workload, row, machine)));
+        return verdicts;
+    }
+
+    private static Verdict judge(String workload, List<Cell> row, Machine machine) {
+        List<Cell> ranked = row.stream().sorted(Comparator.comparingDouble(Cell::wallS)).toList();
+        Cell winner = ranked.getFirst();
+        Cell sequential = row.stream().filter(c -> c.mode().equals(Runners.SEQUENTIAL)).findFirst().orElse(null);
+
+        StringBuilder headline = new StringBuilder(workload + ": " + winner.mode() + " wins");
+        if (sequential != null && winner != sequential) {
+            headline.append(", %.2fx sequential (%s vs %s)".formatted(winner.speedup(), seconds(winner.wallS()),
+                    seconds(sequential.wallS())));
+        } else {
+            headline.append(" (%s)".formatted(seconds(winner.wallS())));
+        }
+        List<String> ties = new ArrayList<>();
+        for (Cell other : ranked.subList(1, ranked.size())) {
+            double behind = other.wallS() / winner.wallS() - 1;
+            if (behind < TIE) {
+                ties.add(other.mode());
+            }
+        }
+        if (!ties.isEmpty()) {
+            headline.append("; tied within %.0f%% with %s".formatted(TIE * 100, String.join(", ", ties)));
+        } else if (ranked.size() > 1) {
+            Cell second = ranked.get(1);
+            headline.append("; %.0f%% ahead of %s".formatted((second.wallS() / winner.wallS() - 1) * 100,
+                    second.mode()));
+        }
+
+        // Judge the nature on the sequential run (one task at a time, so busy <= 1 means "fraction of one core").
+        // Without it, on the winner, per worker that could run at once.
+        Cell judged = sequential != null ? sequential : winner;
+        int parallel = sequential != null ? 1 : Math.max(1, Math.min(winner.workers(), machine.logicalCpus()));
+        double busy = judged.coresBusy() / parallel;
+        String nature = busy >= CPU_BOUND_BUSY ? "CPU-bound" : busy <= IO_BOUND_BUSY ? "I/O-bound" : "mixed";
+        String why = switch (nature) {
+            case "CPU-bound" -> cpuBound(winner, busy, machine, sequential != null);
+            case "I/O-bound" -> ioBound(winner, busy, sequential != null);
+            default -> mixed(winner, busy, sequential != null);
+        };
+        return new Verdict(workload, winner.mode(), winner.speedup(), nature, busy, headline.toString(), why);
+    }
+
+    private static String cpuBound(Cell winner, double busy, Machine machine, boolean fromSequential) {
+        int cpus = machine.logicalCpus();
+        int cap = Math.min(winner.tasks(), cpus);
+        String measured = (fromSequential ? "the sequential run kept one core %.0f%% busy" : "%.0f%% busy per worker")
+                .formatted(busy * 100);
+        if (winner.mode().equals(Runners.SEQUENTIAL)) {
+            return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: with "
+                    + cpus + " logical CPU" + (cpus > 1 ? "s" : "") + ", parallel runs only add overhead here.";
+        }
+        return ("CPU-bound (%s): the tasks compute, they do not wait, so only parallelism helps. %s kept %.1f of %d"
+                + " logical CPUs busy; %d tasks on %d CPUs cap the speedup at %dx. The JVM has no GIL: its threads"
+                + " run CPU work in parallel, which CPython's threads cannot.")
+                .formatted(measured, winner.mode(), winner.coresBusy(), cpus, winner.tasks(), cpus, cap);
+    }
+
+    private static String ioBound(Cell winner, double busy, boolean fromSequential) {
+        String measured = fromSequential ? "the sequential run used %.0f%% of one core".formatted(busy * 100)
+                : "%.0f%% busy per worker".formatted(busy * 100);
+        if (winner.mode().equals(Runners.SEQUENTIAL)) {
+            return "I/O-bound (" + measured + "), yet no mode beat sequential: the waits did not overlap.";
+        }
+        return ("I/O-bound (%s): the time goes to waiting. Overlapping the waits brings the wall time down to the"
+                + " longest task: concurrency is what helps, and it needs no extra cores (%s used %.2f CPU-s in"
+                + " %s).").formatted(measured, winner.mode(), winner.cpuS(), seconds(winner.wallS()));
+    }
+
+    private static String mixed(Cell winner, double busy, boolean fromSequential) {
+        String measured = fromSequential ? "the sequential run kept one core %.0f%% busy".formatted(busy * 100)
+                : "%.0f%% busy per worker".formatted(busy * 100);
+        return ("Mixed (%s): part computing, part waiting for the OS. %s overlapped both and kept %.1f cores busy.")
+                .formatted(measured, winner.mode(), winner.coresBusy());
+    }
+
+    static String seconds(double s) {
+        return s >= 10 ? "%.1f s".formatted(s) : s >= 0.1 ? "%.2f s".formatted(s) : "%.0f ms".formatted(s * 1000);
+    }
+}
