@@ -1,0 +1,96 @@
+package dev.simul.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulTest {
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Simul.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void badInputIsOneLineOnStderrAndExitCode2() {
+        String[][] cases = {
+                {"lab", "--modes", "fibers"},
+                {"lab", "--workloads", "cpu,gpu"},
+                {"lab", "--workers", "0"},
+                {"lab", "--repeat", "0"},
+                {"lab", "--scale", "-1"},
+                {"lab", "--repeat", "many"},
+                {"lab", "--json", "/no/such/folder/out.json"},
+                {"demo", "countdown", "--mode", "fibers"},
+                {"demo"},
+                {"frobnicate"},
+        };
+        for (String[] args : cases) {
+            Result r = run(args);
+            assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+            assertThat(r.err()).doesNotContain("Exception", "\tat ");
+        }
+        assertThat(run("lab", "--modes", "fibers").err())
+                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual"
+                        + " (see 'simul lab --help')\n");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
+                {"demo", "countdown", "--help"}}) {
+            Result r = run(args);
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).contains("Usage:");
+        }
+        assertThat(run("lab", "--help").out()).contains("--workloads", "--scale", "Workloads", "countdown");
+    }
+
+    @Test
+    void infoPrintsTheTopologyAsTextAndJson() throws Exception {
+        assertThat(run("info").out()).contains("Socket(s):", "Core(s) per socket:", "Thread(s) per core:", "CPU(s):",
+                "Memory:", "JVM:");
+        JsonNode json = new ObjectMapper().readTree(run("info", "--json").out());
+        assertThat(json.get("logical_cpus").asInt()).isPositive();
+        assertThat(json.has("threads_per_core")).isTrue();
+    }
+
+    @Test
+    void labRunsTheMatrixAndWritesJsonAndCsv(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("lab.json");
+        Path csv = dir.resolve("lab.csv");
+        Result r = run("lab", "--workloads", "countdown,cpu", "--modes", "sequential,virtual", "--repeat", "2",
+                "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sequential |", "virtual    |", "countdown: ", "cpu: ");
+        JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).get("workload").asText()).isEqualTo("countdown");
+        assertThat(results.get(0).get("runs")).hasSize(2);
+        assertThat(Files.readAllLines(csv)).hasSize(1 + 4 * 2);
+    }
+
+    @Test
+    void theCountdownDemoPrintsBothCounters() {
+        Result r = run("demo", "countdown", "--mode", "sequential", "--scale", "0.01");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("sequential runner", "total", "one after the other");
+    }
+}

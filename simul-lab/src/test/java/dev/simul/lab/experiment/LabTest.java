@@ -1,0 +1,82 @@
+package dev.simul.lab.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simul.lab.workload.Workload;
+import dev.simul.runner.Runner;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabTest {
+
+    /** Records which runners it ran on. */
+    static final class Probe implements Workload {
+        final List<String> runs = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "probe";
+        }
+
+        @Override
+        public String description() {
+            return "records its runs";
+        }
+
+        @Override
+        public int tasks() {
+            return 3;
+        }
+
+        @Override
+        public void run(Runner runner, double scale) throws Exception {
+            runner.map(i -> i, List.of(1, 2, 3));
+            runs.add(runner.mode() + "/" + runner.workers() + "@" + scale);
+        }
+    }
+
+    @Test
+    void runsEachCellOnceToWarmUpThenRepeatTimesOnAFreshRunner() throws Exception {
+        Probe probe = new Probe();
+        List<String> started = new ArrayList<>();
+        List<Cell> cells = Lab.run(new LabConfig(List.of(probe), List.of("sequential", "threads", "virtual"), 2, 3,
+                0.5), (w, m, cell, cells2, run, runs) -> started.add(m + " " + cell + "/" + cells2 + " " + run));
+
+        assertThat(probe.runs).hasSize(12).startsWith("sequential/1@0.5", "sequential/1@0.5")
+                .contains("threads/2@0.5", "virtual/2@0.5");
+        assertThat(started).contains("sequential 1/3 0", "sequential 1/3 3", "virtual 3/3 3").hasSize(12);
+        assertThat(cells).extracting(Cell::mode).containsExactly("sequential", "threads", "virtual");
+        for (Cell cell : cells) {
+            assertThat(cell.runs()).hasSize(3);
+            assertThat(cell.tasks()).isEqualTo(3);
+            assertThat(cell.wallS()).isEqualTo(Lab.median(cell.runs().stream().map(Measurement::wallS).toList()));
+            assertThat(cell.speedup()).isEqualTo(cells.getFirst().wallS() / cell.wallS());
+        }
+        assertThat(cells.getFirst().speedup()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anUnboundedRunnerReportsOneWorkerPerTask() throws Exception {
+        List<Cell> cells = Lab.run(new LabConfig(List.of(new Probe()), List.of("virtual"), null, 1, 1), (a, b, c, d, e,
+                f) -> { });
+        assertThat(cells.getFirst().workers()).isEqualTo(3);
+        assertThat(cells.getFirst().speedup()).as("no sequential cell, no speedup").isNull();
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(Lab.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Lab.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    }
+
+    @Test
+    void rejectsNonsenseConfigurations() {
+        Probe p = new Probe();
+        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 0, 1, 1)).hasMessageContaining("workers");
+        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 1, 0, 1)).hasMessageContaining("repeat");
+        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 1, 1, 0)).hasMessageContaining("scale");
+        assertThatThrownBy(() -> new LabConfig(List.of(), List.of("threads"), 1, 1, 1)).hasMessageContaining("workload");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.simul.lab.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Measurement;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabReportTest {
+
+    static LabReport report() {
+        List<Cell> cells = List.of(
+                new Cell("cpu", "sequential", 1, 4, 2.0, 2.0, 1.0,
+                        List.of(new Measurement(2.1, 2.0), new Measurement(2.0, 2.0), new Measurement(1.9, 2.0))),
+                new Cell("cpu", "threads", 2, 4, 1.0, 2.0, 2.0, List.of(new Measurement(1.0, 2.0))));
+        return new LabReport("2026-11-21T00:00Z", 0.4, 3, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES));
+    }
+
+    @Test
+    void jsonKeepsTheContractFieldNames() throws Exception {
+        StringWriter out = new StringWriter();
+        report().writeJson(out);
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("machine").get("logical_cpus").asInt()).isEqualTo(2);
+        JsonNode first = json.get("results").get(0);
+        assertThat(first.fieldNames()).toIterable().contains("workload", "mode", "workers", "tasks", "wall_s", "cpu_s",
+                "speedup", "runs");
+        assertThat(first.get("wall_s").asDouble()).isEqualTo(2.0);
+        assertThat(first.get("runs")).hasSize(3);
+        assertThat(first.get("runs").get(0).get("wall_s").asDouble()).isEqualTo(2.1);
+        assertThat(json.get("verdicts").get(0).get("winner").asText()).isEqualTo("threads");
+    }
+
+    @Test
+    void csvHasOneLinePerMeasuredRun() throws Exception {
+        StringWriter out = new StringWriter();
+        report().writeCsv(out);
+        assertThat(out.toString().lines()).containsExactly(
+                "workload,mode,workers,tasks,run,wall_s,cpu_s",
+                "cpu,sequential,1,4,1,2.100000,2.000000",
+                "cpu,sequential,1,4,2,2.000000,2.000000",
+                "cpu,sequential,1,4,3,1.900000,2.000000",
+                "cpu,threads,2,4,1,1.000000,2.000000");
+    }
+
+    @Test
+    void theMatrixHasARowPerModeAndAColumnPerWorkload() {
+        String text = report().render();
+        assertThat(text).contains("mode       | workers | cpu: wall  speedup  cpu",
+                "sequential | 1       |", "threads    | 2       |", "1.00 s  2.00x  2.00 s",
+                "cpu: threads wins, 2.00x sequential");
+    }
+}

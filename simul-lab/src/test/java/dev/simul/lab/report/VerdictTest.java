@@ -1,0 +1,60 @@
+package dev.simul.lab.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.machine.Machine;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VerdictTest {
+
+    static final Machine TWO_CORES = new Machine("Test CPU", 1, 2, 1, 2, 2, 8L << 30, "Linux", "amd64", "JVM 25");
+
+    static Cell cell(String workload, String mode, int workers, double wall, double cpu, double seqWall) {
+        return new Cell(workload, mode, workers, 4, wall, cpu, seqWall / wall, List.of());
+    }
+
+    @Test
+    void aBusySequentialRunIsCpuBoundAndParallelThreadsWin() {
+        List<Verdict> verdicts = Verdict.of(List.of(
+                cell("cpu", "sequential", 1, 2.0, 2.0, 2.0),
+                cell("cpu", "threads", 2, 1.02, 2.0, 2.0),
+                cell("cpu", "virtual", 4, 1.2, 2.1, 2.0)), TWO_CORES);
+        Verdict v = verdicts.getFirst();
+        assertThat(v.winner()).isEqualTo("threads");
+        assertThat(v.nature()).isEqualTo("CPU-bound");
+        assertThat(v.busy()).isEqualTo(1.0);
+        assertThat(v.headline()).isEqualTo("cpu: threads wins, 1.96x sequential (1.02 s vs 2.00 s); 18% ahead of virtual");
+        assertThat(v.why()).contains("only parallelism helps", "2.0 of 2 logical CPUs", "no GIL");
+    }
+
+    @Test
+    void anIdleSequentialRunIsIoBoundAndCloseResultsAreATie() {
+        Verdict v = Verdict.of(List.of(
+                cell("api", "sequential", 1, 7.0, 0.01, 7.0),
+                cell("api", "threads", 2, 4.01, 0.02, 7.0),
+                cell("api", "virtual", 2, 4.0, 0.02, 7.0)), TWO_CORES).getFirst();
+        assertThat(v.winner()).isEqualTo("virtual");
+        assertThat(v.nature()).isEqualTo("I/O-bound");
+        assertThat(v.headline()).contains("virtual wins, 1.75x sequential", "tied within 5% with threads");
+        assertThat(v.why()).contains("waiting", "concurrency");
+    }
+
+    @Test
+    void withoutASequentialCellTheNatureIsJudgedPerWorker() {
+        Verdict v = Verdict.of(List.of(new Cell("files", "threads", 2, 4, 1.0, 1.0, null, List.of())), TWO_CORES)
+                .getFirst();
+        assertThat(v.speedup()).isNull();
+        assertThat(v.busy()).isEqualTo(0.5);
+        assertThat(v.nature()).isEqualTo("mixed");
+        assertThat(v.headline()).isEqualTo("files: threads wins (1.00 s)");
+    }
+
+    @Test
+    void oneVerdictPerWorkloadInOrder() {
+        List<Verdict> verdicts = Verdict.of(List.of(
+                cell("b", "sequential", 1, 1, 1, 1), cell("a", "sequential", 1, 1, 1, 1)), TWO_CORES);
+        assertThat(verdicts).extracting(Verdict::workload).containsExactly("b", "a");
+    }
+}
