@@ -29,6 +29,8 @@ import java.util.Map;
 public record LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
                         List<Verdict> verdicts) {
 
+    private static final int BAR_WIDTH = 40;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -83,8 +85,34 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         out.append(table(rows)).append('\n');
         out.append("wall = median elapsed time; speedup = sequential wall / wall; cpu = CPU time of the whole JVM"
                 + " (cpu > wall means several cores worked at once)\n\n");
+        out.append(chart(workloads, byMode)).append('\n');
         for (Verdict v : verdicts) {
             out.append(v.headline()).append('\n').append("  ").append(v.why()).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    /** Wall time as bars, one group per workload, each bar scaled to the slowest mode of its workload. */
+    private static String chart(List<String> workloads, Map<String, Map<String, Cell>> byMode) {
+        int modeWidth = byMode.keySet().stream().mapToInt(String::length).max().orElse(0);
+        int nameWidth = workloads.stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder out = new StringBuilder();
+        for (String w : workloads) {
+            double slowest = byMode.values().stream().map(cells -> cells.get(w)).filter(java.util.Objects::nonNull)
+                    .mapToDouble(Cell::wallS).max().orElse(0);
+            boolean first = true;
+            for (var entry : byMode.entrySet()) {
+                Cell c = entry.getValue().get(w);
+                if (c == null) {
+                    continue;
+                }
+                int bar = slowest > 0 ? (int) Math.round(BAR_WIDTH * c.wallS() / slowest) : 0;
+                out.append(pad(first ? w : "", nameWidth, false)).append("  ")
+                        .append(pad(entry.getKey(), modeWidth, false)).append(' ')
+                        .append("#".repeat(Math.max(1, bar))).append(' ').append(Verdict.seconds(c.wallS()))
+                        .append('\n');
+                first = false;
+            }
         }
         return out.toString();
     }

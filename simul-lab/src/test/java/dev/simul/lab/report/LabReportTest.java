@@ -54,5 +54,7 @@ class LabReportTest {
         assertThat(text).contains("mode       | workers | cpu: wall  speedup  cpu",
                 "sequential | 1       |", "threads    | 2       |", "1.00 s  2.00x  2.00 s",
                 "cpu: threads wins, 2.00x sequential");
+        assertThat(text).contains("cpu  sequential " + "#".repeat(40) + " 2.00 s\n"
+                + "     threads    " + "#".repeat(20) + " 1.00 s\n");
     }
 }
