@@ -18,6 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,19 +108,44 @@ abstract class RunnerContract {
     }
 
     @Test
-    void aThrowingCallbackDoesNotStopTheOthers() throws Exception {
+    void aThrowingCallbackIsLoggedAndDoesNotStopTheOthers() throws Exception {
+        Logger log = Logger.getLogger(Promise.class.getName());
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        log.setUseParentHandlers(false);
         try (Runner runner = newRunner(1)) {
             Handle<Integer> handle = runner.submit(() -> 1);
             handle.get();
             List<String> calls = new CopyOnWriteArrayList<>();
             handle.onDone(h -> {
-                throw new IllegalStateException("callback failure (expected in this test)");
+                throw new IllegalStateException("callback failure");
             });
             handle.onDone(h -> calls.add("ran"));
             while (calls.isEmpty()) {
                 Thread.sleep(1); // the completing thread may still be running the callbacks
             }
             assertThat(calls).containsExactly("ran");
+            assertThat(logged).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(r.getThrown()).hasMessage("callback failure");
+            });
+        } finally {
+            log.removeHandler(capture);
+            log.setUseParentHandlers(true);
         }
     }
 

@@ -85,7 +85,7 @@ final class LabCommand implements Callable<Integer> {
             cells = Lab.run(config, progress);
         }
         LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
-                repeat, machine, cells, Verdict.of(cells, machine));
+                repeat, machine, cells, Verdict.of(cells, machine, name -> Workloads.of(name).expectedNature()));
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.render());
         out.flush();

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Which mode won a workload, by how much, and why, computed from the measured cells alone.
@@ -34,18 +35,24 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     /** Two medians closer than this fraction are a tie on a shared, noisy machine. */
     static final double TIE = 0.05;
 
-    /** One verdict per workload, in the order the cells list them. */
-    public static List<Verdict> of(List<Cell> cells, Machine machine) {
+    /**
+     * One verdict per workload, in the order the cells list them.
+     *
+     * @param expectedNature what the seeds call each workload ("CPU-bound", "I/O-bound"), or null if they do not;
+     *                       a measurement that disagrees is pointed out
+     */
+    public static List<Verdict> of(List<Cell> cells, Machine machine, Function<String, String> expectedNature) {
         Map<String, List<Cell>> byWorkload = new LinkedHashMap<>();
         for (Cell cell : cells) {
             byWorkload.computeIfAbsent(cell.workload(), k -> new ArrayList<>()).add(cell);
         }
         List<Verdict> verdicts = new ArrayList<>();
-        byWorkload.forEach((workload, row) -> verdicts.add(judge(workload, row, machine)));
+        byWorkload.forEach((workload, row) -> verdicts.add(judge(workload, row, machine,
+                expectedNature.apply(workload))));
         return verdicts;
     }
 
-    private static Verdict judge(String workload, List<Cell> row, Machine machine) {
+    private static Verdict judge(String workload, List<Cell> row, Machine machine, String expected) {
         List<Cell> ranked = row.stream().sorted(Comparator.comparingDouble(Cell::wallS)).toList();
         Cell winner = ranked.getFirst();
         Cell sequential = row.stream().filter(c -> c.mode().equals(Runners.SEQUENTIAL)).findFirst().orElse(null);
@@ -66,7 +73,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         }
         if (!ties.isEmpty()) {
             headline.append("; tied within %.0f%% with %s".formatted(TIE * 100, String.join(", ", ties)));
-        } else if (ranked.size() > 1) {
+        } else if (ranked.size() > 1 && ranked.get(1) != sequential) {
             Cell second = ranked.get(1);
             headline.append("; %.0f%% ahead of %s".formatted((second.wallS() / winner.wallS() - 1) * 100,
                     second.mode()));
@@ -79,26 +86,35 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         double busy = judged.coresBusy() / parallel;
         String nature = busy >= CPU_BOUND_BUSY ? "CPU-bound" : busy <= IO_BOUND_BUSY ? "I/O-bound" : "mixed";
         String why = switch (nature) {
-            case "CPU-bound" -> cpuBound(winner, busy, machine, sequential != null);
+            case "CPU-bound" -> cpuBound(winner, sequential, busy, machine);
             case "I/O-bound" -> ioBound(winner, busy, sequential != null);
             default -> mixed(winner, busy, sequential != null);
         };
+        if (expected != null && !expected.equals(nature)) {
+            why += " The seeds call this job " + expected + "; measured here on the JVM, it is " + nature + ".";
+        }
         return new Verdict(workload, winner.mode(), winner.speedup(), nature, busy, headline.toString(), why);
     }
 
-    private static String cpuBound(Cell winner, double busy, Machine machine, boolean fromSequential) {
+    private static String cpuBound(Cell winner, Cell sequential, double busy, Machine machine) {
         int cpus = machine.logicalCpus();
         int cap = Math.min(winner.tasks(), cpus);
-        String measured = (fromSequential ? "the sequential run kept one core %.0f%% busy" : "%.0f%% busy per worker")
-                .formatted(busy * 100);
+        String measured = (sequential != null ? "the sequential run kept one core %.0f%% busy"
+                : "%.0f%% busy per worker").formatted(busy * 100);
         if (winner.mode().equals(Runners.SEQUENTIAL)) {
             return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: with "
                     + cpus + " logical CPU" + (cpus > 1 ? "s" : "") + ", parallel runs only add overhead here.";
         }
-        return ("CPU-bound (%s): the tasks compute, they do not wait, so only parallelism helps. %s kept %.1f of %d"
-                + " logical CPUs busy; %d tasks on %d CPUs cap the speedup at %dx. The JVM has no GIL: its threads"
+        String why = ("CPU-bound (%s): the tasks compute, they do not wait, so only parallelism helps. %s kept %.1f of"
+                + " %d logical CPUs busy; %d tasks on %d CPUs cap the speedup at %dx. The JVM has no GIL: its threads"
                 + " run CPU work in parallel, which CPython's threads cannot.")
                 .formatted(measured, winner.mode(), winner.coresBusy(), cpus, winner.tasks(), cpus, cap);
+        if (sequential != null && winner.speedup() > cap * (1 + TIE) && winner.cpuS() < sequential.cpuS()) {
+            why += " It beat that cap because it also used less CPU in all (%s vs %s): the sequential run did more"
+                    .formatted(seconds(winner.cpuS()), seconds(sequential.cpuS()))
+                    + " work for the same job.";
+        }
+        return why;
     }
 
     private static String ioBound(Cell winner, double busy, boolean fromSequential) {

@@ -25,6 +25,11 @@ public final class ApiCalls implements Workload {
     }
 
     @Override
+    public String expectedNature() {
+        return "I/O-bound";
+    }
+
+    @Override
     public int tasks() {
         return CALL_MILLIS.size();
     }

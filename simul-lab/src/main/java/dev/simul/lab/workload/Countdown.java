@@ -35,6 +35,11 @@ public final class Countdown implements Workload {
     }
 
     @Override
+    public String expectedNature() {
+        return "I/O-bound";
+    }
+
+    @Override
     public int tasks() {
         return 2;
     }

@@ -27,6 +27,11 @@ public final class CpuBound implements Workload {
     }
 
     @Override
+    public String expectedNature() {
+        return "CPU-bound";
+    }
+
+    @Override
     public int tasks() {
         return TASKS;
     }

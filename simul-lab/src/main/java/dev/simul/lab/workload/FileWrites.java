@@ -33,6 +33,11 @@ public final class FileWrites implements Workload {
     }
 
     @Override
+    public String expectedNature() {
+        return "I/O-bound";
+    }
+
+    @Override
     public int tasks() {
         return TASKS;
     }

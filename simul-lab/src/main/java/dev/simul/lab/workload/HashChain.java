@@ -25,6 +25,11 @@ public final class HashChain implements Workload {
     }
 
     @Override
+    public String expectedNature() {
+        return "CPU-bound";
+    }
+
+    @Override
     public int tasks() {
         return TASKS;
     }

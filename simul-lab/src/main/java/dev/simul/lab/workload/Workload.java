@@ -14,6 +14,9 @@ public interface Workload {
     /** One line: what the job is and which seed it comes from. */
     String description();
 
+    /** What the seeds call this job, "CPU-bound" or "I/O-bound"; the lab checks it against its measurements. */
+    String expectedNature();
+
     /** How many tasks one run submits. */
     int tasks();
 

@@ -26,6 +26,11 @@ class LabTest {
         }
 
         @Override
+        public String expectedNature() {
+            return "I/O-bound";
+        }
+
+        @Override
         public int tasks() {
             return 3;
         }

@@ -18,7 +18,7 @@ class LabReportTest {
                         List.of(new Measurement(2.1, 2.0), new Measurement(2.0, 2.0), new Measurement(1.9, 2.0))),
                 new Cell("cpu", "threads", 2, 4, 1.0, 2.0, 2.0, List.of(new Measurement(1.0, 2.0))));
         return new LabReport("2026-11-21T00:00Z", 0.4, 3, VerdictTest.TWO_CORES, cells,
-                Verdict.of(cells, VerdictTest.TWO_CORES));
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.machine.Machine;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VerdictTest {
@@ -20,7 +21,7 @@ class VerdictTest {
         List<Verdict> verdicts = Verdict.of(List.of(
                 cell("cpu", "sequential", 1, 2.0, 2.0, 2.0),
                 cell("cpu", "threads", 2, 1.02, 2.0, 2.0),
-                cell("cpu", "virtual", 4, 1.2, 2.1, 2.0)), TWO_CORES);
+                cell("cpu", "virtual", 4, 1.2, 2.1, 2.0)), TWO_CORES, name -> null);
         Verdict v = verdicts.getFirst();
         assertThat(v.winner()).isEqualTo("threads");
         assertThat(v.nature()).isEqualTo("CPU-bound");
@@ -34,7 +35,7 @@ class VerdictTest {
         Verdict v = Verdict.of(List.of(
                 cell("api", "sequential", 1, 7.0, 0.01, 7.0),
                 cell("api", "threads", 2, 4.01, 0.02, 7.0),
-                cell("api", "virtual", 2, 4.0, 0.02, 7.0)), TWO_CORES).getFirst();
+                cell("api", "virtual", 2, 4.0, 0.02, 7.0)), TWO_CORES, name -> null).getFirst();
         assertThat(v.winner()).isEqualTo("virtual");
         assertThat(v.nature()).isEqualTo("I/O-bound");
         assertThat(v.headline()).contains("virtual wins, 1.75x sequential", "tied within 5% with threads");
@@ -43,8 +44,8 @@ class VerdictTest {
 
     @Test
     void withoutASequentialCellTheNatureIsJudgedPerWorker() {
-        Verdict v = Verdict.of(List.of(new Cell("files", "threads", 2, 4, 1.0, 1.0, null, List.of())), TWO_CORES)
-                .getFirst();
+        Verdict v = Verdict.of(List.of(new Cell("files", "threads", 2, 4, 1.0, 1.0, null, List.of())), TWO_CORES,
+                name -> null).getFirst();
         assertThat(v.speedup()).isNull();
         assertThat(v.busy()).isEqualTo(0.5);
         assertThat(v.nature()).isEqualTo("mixed");
@@ -52,9 +53,27 @@ class VerdictTest {
     }
 
     @Test
+    void aMeasurementThatContradictsTheSeedsIsPointedOut() {
+        Verdict v = Verdict.of(List.of(
+                cell("files", "sequential", 1, 1.0, 1.0, 1.0),
+                cell("files", "threads", 2, 0.4, 0.7, 1.0)), TWO_CORES, Map.of("files", "I/O-bound")::get).getFirst();
+        assertThat(v.nature()).isEqualTo("CPU-bound");
+        assertThat(v.headline()).isEqualTo("files: threads wins, 2.50x sequential (0.40 s vs 1.00 s)");
+        assertThat(v.why()).contains("It beat that cap because it also used less CPU in all (0.70 s vs 1.00 s)",
+                "The seeds call this job I/O-bound; measured here on the JVM, it is CPU-bound.");
+    }
+
+    @Test
+    void aMeasurementThatAgreesWithTheSeedsSaysNothingMore() {
+        Verdict v = Verdict.of(List.of(cell("api", "sequential", 1, 7.0, 0.0, 7.0),
+                cell("api", "virtual", 2, 4.0, 0.0, 7.0)), TWO_CORES, Map.of("api", "I/O-bound")::get).getFirst();
+        assertThat(v.why()).doesNotContain("seeds");
+    }
+
+    @Test
     void oneVerdictPerWorkloadInOrder() {
         List<Verdict> verdicts = Verdict.of(List.of(
-                cell("b", "sequential", 1, 1, 1, 1), cell("a", "sequential", 1, 1, 1, 1)), TWO_CORES);
+                cell("b", "sequential", 1, 1, 1, 1), cell("a", "sequential", 1, 1, 1, 1)), TWO_CORES, name -> null);
         assertThat(verdicts).extracting(Verdict::workload).containsExactly("b", "a");
     }
 }
