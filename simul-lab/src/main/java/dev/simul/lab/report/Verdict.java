@@ -2,6 +2,7 @@ package dev.simul.lab.report;
 
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.workload.Workload;
 import dev.simul.runner.Runners;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,10 +85,10 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         Cell judged = sequential != null ? sequential : winner;
         int parallel = sequential != null ? 1 : Math.max(1, Math.min(winner.workers(), machine.logicalCpus()));
         double busy = judged.coresBusy() / parallel;
-        String nature = busy >= CPU_BOUND_BUSY ? "CPU-bound" : busy <= IO_BOUND_BUSY ? "I/O-bound" : "mixed";
+        String nature = busy >= CPU_BOUND_BUSY ? Workload.CPU_BOUND : busy <= IO_BOUND_BUSY ? Workload.IO_BOUND : "mixed";
         String why = switch (nature) {
-            case "CPU-bound" -> cpuBound(winner, sequential, busy, machine);
-            case "I/O-bound" -> ioBound(winner, busy, sequential != null);
+            case Workload.CPU_BOUND -> cpuBound(winner, sequential, busy, machine);
+            case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
             default -> mixed(winner, busy, sequential != null);
         };
         if (expected != null && !expected.equals(nature)) {
@@ -99,8 +100,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     private static String cpuBound(Cell winner, Cell sequential, double busy, Machine machine) {
         int cpus = machine.logicalCpus();
         int cap = Math.min(winner.tasks(), cpus);
-        String measured = (sequential != null ? "the sequential run kept one core %.0f%% busy"
-                : "%.0f%% busy per worker").formatted(busy * 100);
+        String measured = busyPhrase(sequential != null, busy);
         if (winner.mode().equals(Runners.SEQUENTIAL)) {
             return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: with "
                     + cpus + " logical CPU" + (cpus > 1 ? "s" : "") + ", parallel runs only add overhead here.";
@@ -118,8 +118,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     }
 
     private static String ioBound(Cell winner, double busy, boolean fromSequential) {
-        String measured = fromSequential ? "the sequential run used %.0f%% of one core".formatted(busy * 100)
-                : "%.0f%% busy per worker".formatted(busy * 100);
+        String measured = busyPhrase(fromSequential, busy);
         if (winner.mode().equals(Runners.SEQUENTIAL)) {
             return "I/O-bound (" + measured + "), yet no mode beat sequential: the waits did not overlap.";
         }
@@ -129,10 +128,15 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     }
 
     private static String mixed(Cell winner, double busy, boolean fromSequential) {
-        String measured = fromSequential ? "the sequential run kept one core %.0f%% busy".formatted(busy * 100)
-                : "%.0f%% busy per worker".formatted(busy * 100);
+        String measured = busyPhrase(fromSequential, busy);
         return ("Mixed (%s): part computing, part waiting for the OS. %s overlapped both and kept %.1f cores busy.")
                 .formatted(measured, winner.mode(), winner.coresBusy());
+    }
+
+    /** The measurement the nature was judged on, in words. */
+    private static String busyPhrase(boolean fromSequential, double busy) {
+        return (fromSequential ? "the sequential run kept one core %.0f%% busy" : "%.0f%% busy per worker")
+                .formatted(busy * 100) + (busy > 1.005 ? ", the JVM's JIT and GC threads included" : "");
     }
 
     static String seconds(double s) {

@@ -9,29 +9,14 @@ import java.util.List;
  * Seed 004's two API calls that take 4 s and 3 s: pure waiting, no CPU. Sequentially they take 7 s; any mode that
  * overlaps the waits takes as long as the longest call.
  */
-public final class ApiCalls implements Workload {
+public final class ApiCalls extends Workload {
 
     /** The seed's call durations, in milliseconds at scale 1. */
     static final List<Long> CALL_MILLIS = List.of(4000L, 3000L);
 
-    @Override
-    public String name() {
-        return "api";
-    }
-
-    @Override
-    public String description() {
-        return "seed 004 sync_api1/sync_api2: two API calls of 4 s and 3 s (scaled), all waiting";
-    }
-
-    @Override
-    public String expectedNature() {
-        return "I/O-bound";
-    }
-
-    @Override
-    public int tasks() {
-        return CALL_MILLIS.size();
+    public ApiCalls() {
+        super("api", CALL_MILLIS.size(), IO_BOUND,
+                "seed 004 sync_api1/sync_api2: two API calls of 4 s and 3 s (scaled), all waiting");
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.List;
  * "down" lines, then all "up" lines; run concurrently the lines interleave. Each step records when and on which
  * thread it ran, so the interleaving a mode produces can be shown and checked.
  */
-public final class Countdown implements Workload {
+public final class Countdown extends Workload {
 
     static final int COUNT = 5;
     static final Duration PAUSE = Duration.ofMillis(250);
@@ -24,24 +24,9 @@ public final class Countdown implements Workload {
     public record Step(String text, long atMillis, String thread) implements Serializable {
     }
 
-    @Override
-    public String name() {
-        return "countdown";
-    }
-
-    @Override
-    public String description() {
-        return "seed 000 countdown(5) and countup(5), sleeping 0.25 s (scaled) per step";
-    }
-
-    @Override
-    public String expectedNature() {
-        return "I/O-bound";
-    }
-
-    @Override
-    public int tasks() {
-        return 2;
+    public Countdown() {
+        super("countdown", 2, IO_BOUND,
+                "seed 000 countdown(5) and countup(5), sleeping 0.25 s (scaled) per step");
     }
 
     @Override

@@ -10,35 +10,20 @@ import java.util.List;
  * every step is gated by a xorshift generator: xorshift never reaches 0 from a non-zero seed, so each step adds
  * exactly 1, but the JIT cannot prove it and must run every step, in order (each depends on the one before).
  */
-public final class CpuBound implements Workload {
+public final class CpuBound extends Workload {
 
     /** The seed's x: each task counts to 9**9. */
     static final int X = 9;
     private static final int TASKS = 4;
 
-    @Override
-    public String name() {
-        return "cpu";
-    }
-
-    @Override
-    public String description() {
-        return "seed 004 cpu_bound(9): 4 tasks, each counting to 9**9 (scaled)";
-    }
-
-    @Override
-    public String expectedNature() {
-        return "CPU-bound";
-    }
-
-    @Override
-    public int tasks() {
-        return TASKS;
-    }
-
     /** The number of steps each task counts at {@code scale}. */
     static long steps(double scale) {
         return Math.max(1, Math.round(Math.pow(X, X) * scale));
+    }
+
+    public CpuBound() {
+        super("cpu", TASKS, CPU_BOUND,
+                "seed 004 cpu_bound(9): 4 tasks, each counting to 9**9 (scaled)");
     }
 
     @Override

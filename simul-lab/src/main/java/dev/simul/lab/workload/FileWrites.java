@@ -16,34 +16,19 @@ import java.util.stream.Stream;
  * files go into a fresh temporary folder that is deleted after the run, whatever happens (the seed leaves the
  * clean-up to the user). Each write goes through a buffered writer, as Python's {@code f.write} does.
  */
-public final class FileWrites implements Workload {
+public final class FileWrites extends Workload {
 
     static final String TEXT = "This is a sample text";
     static final int WRITES = 1 << 24; // 8**8
     private static final int TASKS = 4;
 
-    @Override
-    public String name() {
-        return "files";
-    }
-
-    @Override
-    public String description() {
-        return "seed 004 io_bound(i): 4 tasks, each writing \"" + TEXT + "\" 8**8 times to its own file (scaled)";
-    }
-
-    @Override
-    public String expectedNature() {
-        return "I/O-bound";
-    }
-
-    @Override
-    public int tasks() {
-        return TASKS;
-    }
-
     static long writes(double scale) {
         return Math.max(1, Math.round(WRITES * scale));
+    }
+
+    public FileWrites() {
+        super("files", TASKS, IO_BOUND,
+                "seed 004 io_bound(i): 4 tasks, each writing \"" + TEXT + "\" 8**8 times to its own file (scaled)");
     }
 
     @Override

@@ -9,33 +9,18 @@ import java.util.List;
  * A second CPU-bound kernel that no compiler can fold: a SHA-256 chain, where each digest is the input of the
  * next. 4 tasks of 10,000,000 rounds at scale 1, each from its own seed, so the 4 digests must all differ.
  */
-public final class HashChain implements Workload {
+public final class HashChain extends Workload {
 
     static final int ROUNDS = 10_000_000;
     private static final int TASKS = 4;
 
-    @Override
-    public String name() {
-        return "hash";
-    }
-
-    @Override
-    public String description() {
-        return "SHA-256 chain: 4 tasks of 10,000,000 rounds each (scaled), a CPU kernel that cannot be folded";
-    }
-
-    @Override
-    public String expectedNature() {
-        return "CPU-bound";
-    }
-
-    @Override
-    public int tasks() {
-        return TASKS;
-    }
-
     static int rounds(double scale) {
         return (int) Math.max(1, Math.round(ROUNDS * scale));
+    }
+
+    public HashChain() {
+        super("hash", TASKS, CPU_BOUND,
+                "SHA-256 chain: 4 tasks of 10,000,000 rounds each (scaled), a CPU kernel that cannot be folded");
     }
 
     @Override

@@ -6,19 +6,31 @@ import dev.simul.runner.Runner;
  * One of the seeds' experiments: a fixed job of a few tasks that the lab runs unchanged on every runner.
  * A run checks its own results and throws if any is wrong, so a fast but broken mode never wins.
  */
-public interface Workload {
+public abstract class Workload {
 
-    /** The name used on the command line and in reports. */
-    String name();
+    /** What the seeds call a job that mostly computes. */
+    public static final String CPU_BOUND = "CPU-bound";
+    /** What the seeds call a job that mostly waits. */
+    public static final String IO_BOUND = "I/O-bound";
 
-    /** One line: what the job is and which seed it comes from. */
-    String description();
+    private final String name;
+    private final int tasks;
+    private final String expectedNature;
+    private final String description;
 
-    /** What the seeds call this job, "CPU-bound" or "I/O-bound"; the lab checks it against its measurements. */
-    String expectedNature();
-
-    /** How many tasks one run submits. */
-    int tasks();
+    /**
+     * @param name           the name used on the command line and in reports
+     * @param tasks          how many tasks one run submits
+     * @param expectedNature what the seeds call this job, {@link #CPU_BOUND} or {@link #IO_BOUND}; the lab checks it
+     *                       against its measurements
+     * @param description    one line: what the job is and which seed it comes from
+     */
+    protected Workload(String name, int tasks, String expectedNature, String description) {
+        this.name = name;
+        this.tasks = tasks;
+        this.expectedNature = expectedNature;
+        this.description = description;
+    }
 
     /**
      * Runs the job once on {@code runner} at {@code scale} (1.0 = the seed's size and durations) and verifies
@@ -26,5 +38,21 @@ public interface Workload {
      *
      * @throws IllegalStateException if a result is wrong
      */
-    void run(Runner runner, double scale) throws Exception;
+    public abstract void run(Runner runner, double scale) throws Exception;
+
+    public final String name() {
+        return name;
+    }
+
+    public final int tasks() {
+        return tasks;
+    }
+
+    public final String expectedNature() {
+        return expectedNature;
+    }
+
+    public final String description() {
+        return description;
+    }
 }

@@ -12,27 +12,11 @@ import org.junit.jupiter.api.Test;
 class LabTest {
 
     /** Records which runners it ran on. */
-    static final class Probe implements Workload {
+    static final class Probe extends Workload {
         final List<String> runs = new ArrayList<>();
 
-        @Override
-        public String name() {
-            return "probe";
-        }
-
-        @Override
-        public String description() {
-            return "records its runs";
-        }
-
-        @Override
-        public String expectedNature() {
-            return "I/O-bound";
-        }
-
-        @Override
-        public int tasks() {
-            return 3;
+        Probe() {
+            super("probe", 3, IO_BOUND, "records its runs");
         }
 
         @Override
