@@ -85,7 +85,8 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         Cell judged = sequential != null ? sequential : winner;
         int parallel = sequential != null ? 1 : Math.max(1, Math.min(winner.workers(), machine.logicalCpus()));
         double busy = judged.coresBusy() / parallel;
-        String nature = busy >= CPU_BOUND_BUSY ? Workload.CPU_BOUND : busy <= IO_BOUND_BUSY ? Workload.IO_BOUND : "mixed";
+        String nature = busy >= CPU_BOUND_BUSY ? Workload.CPU_BOUND
+                : busy <= IO_BOUND_BUSY ? Workload.IO_BOUND : "mixed";
         String why = switch (nature) {
             case Workload.CPU_BOUND -> cpuBound(winner, sequential, busy, machine);
             case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
