@@ -382,6 +382,7 @@ public abstract class AbstractRunner implements Runner {
 
     @Override
     public String toString() {
-        return mode + " runner (" + (workers == UNBOUNDED ? "unbounded" : workers == 1 ? "1 worker" : workers + " workers") + ")";
+        String size = workers == UNBOUNDED ? "unbounded" : workers == 1 ? "1 worker" : workers + " workers";
+        return mode + " runner (" + size + ")";
     }
 }

@@ -130,6 +130,7 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
 
     @Override
     public String toString() {
-        return "Promise[" + (owner == null ? "" : owner.mode() + ", ") + (isDone() ? state() : started ? "RUNNING" : "QUEUED") + "]";
+        Object state = isDone() ? state() : started ? "RUNNING" : "QUEUED";
+        return "Promise[" + (owner == null ? "" : owner.mode() + ", ") + state + "]";
     }
 }

@@ -40,7 +40,8 @@ public final class Simul implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Simul());
-        List<String> workloads = new ArrayList<>(List.of("%nWorkloads (sizes and durations are the seeds' times --scale):"));
+        List<String> workloads = new ArrayList<>();
+        workloads.add("%nWorkloads (sizes and durations are the seeds' times --scale):");
         for (String name : Workloads.names()) {
             workloads.add("  %-10s %s".formatted(name, Workloads.of(name).description()));
         }

@@ -62,10 +62,11 @@ class LabTest {
 
     @Test
     void rejectsNonsenseConfigurations() {
-        Probe p = new Probe();
-        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 0, 1, 1)).hasMessageContaining("workers");
-        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 1, 0, 1)).hasMessageContaining("repeat");
-        assertThatThrownBy(() -> new LabConfig(List.of(p), List.of("threads"), 1, 1, 0)).hasMessageContaining("scale");
-        assertThatThrownBy(() -> new LabConfig(List.of(), List.of("threads"), 1, 1, 1)).hasMessageContaining("workload");
+        List<Workload> p = List.of(new Probe());
+        List<String> t = List.of("threads");
+        assertThatThrownBy(() -> new LabConfig(p, t, 0, 1, 1)).hasMessageContaining("workers");
+        assertThatThrownBy(() -> new LabConfig(p, t, 1, 0, 1)).hasMessageContaining("repeat");
+        assertThatThrownBy(() -> new LabConfig(p, t, 1, 1, 0)).hasMessageContaining("scale");
+        assertThatThrownBy(() -> new LabConfig(List.of(), t, 1, 1, 1)).hasMessageContaining("workload");
     }
 }

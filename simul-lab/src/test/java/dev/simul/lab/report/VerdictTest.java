@@ -26,7 +26,8 @@ class VerdictTest {
         assertThat(v.winner()).isEqualTo("threads");
         assertThat(v.nature()).isEqualTo("CPU-bound");
         assertThat(v.busy()).isEqualTo(1.0);
-        assertThat(v.headline()).isEqualTo("cpu: threads wins, 1.96x sequential (1.02 s vs 2.00 s); 18% ahead of virtual");
+        assertThat(v.headline())
+                .isEqualTo("cpu: threads wins, 1.96x sequential (1.02 s vs 2.00 s); 18% ahead of virtual");
         assertThat(v.why()).contains("only parallelism helps", "2.0 of 2 logical CPUs", "no GIL");
     }
 
