@@ -1,5 +1,6 @@
 package dev.simul.runner;
 
+import dev.simul.loop.LoopRunner;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  *   <tr><td>{@code sequential}</td><td>the submitting thread</td><td>always 1</td></tr>
  *   <tr><td>{@code threads}</td><td>a fixed pool of platform threads</td><td>default: available processors</td></tr>
  *   <tr><td>{@code virtual}</td><td>a virtual thread per task</td><td>a concurrency limit; default unbounded</td></tr>
+ *   <tr><td>{@code loop}</td><td>coroutines on one event-loop thread</td><td>always 1 (the loop's thread)</td></tr>
  * </table>
  */
 public final class Runners {
@@ -21,8 +23,10 @@ public final class Runners {
     public static final String THREADS = "threads";
     /** A virtual thread per task. */
     public static final String VIRTUAL = "virtual";
+    /** Coroutines on one event-loop thread. */
+    public static final String LOOP = "loop";
 
-    private static final List<String> MODES = List.of(SEQUENTIAL, THREADS, VIRTUAL);
+    private static final List<String> MODES = List.of(SEQUENTIAL, THREADS, VIRTUAL, LOOP);
 
     private Runners() {
     }
@@ -37,13 +41,14 @@ public final class Runners {
         return switch (checkMode(mode)) {
             case SEQUENTIAL -> sequential();
             case THREADS -> threads();
-            default -> virtual();
+            case VIRTUAL -> virtual();
+            default -> loop();
         };
     }
 
     /**
      * A runner of {@code mode} with {@code workers} workers (for {@code virtual}, the concurrency limit;
-     * {@code sequential} always has one).
+     * {@code sequential} and {@code loop} always have one).
      *
      * @throws IllegalArgumentException for an unknown mode or a worker count below 1
      */
@@ -55,7 +60,8 @@ public final class Runners {
         return switch (mode) {
             case SEQUENTIAL -> sequential();
             case THREADS -> threads(workers);
-            default -> virtual(workers);
+            case VIRTUAL -> virtual(workers);
+            default -> loop();
         };
     }
 
@@ -89,5 +95,10 @@ public final class Runners {
     /** A virtual thread per task, at most {@code limit} running at once. */
     public static Runner virtual(int limit) {
         return new VirtualThreadRunner(limit);
+    }
+
+    /** Every task a coroutine on one event-loop thread. */
+    public static Runner loop() {
+        return new LoopRunner();
     }
 }

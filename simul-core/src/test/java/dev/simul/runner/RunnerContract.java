@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 abstract class RunnerContract {
 
     /** A runner of the mode under test with the given worker count (a mode may ignore it). */
-    abstract Runner newRunner(int workers);
+    protected abstract Runner newRunner(int workers);
 
     /** True for a mode that runs each task inside {@code submit} (sequential). */
     boolean runsOnSubmit() {

@@ -12,7 +12,8 @@ class RunnersTest {
         for (String mode : Runners.modes()) {
             try (Runner runner = Runners.of(mode, 3)) {
                 assertThat(runner.mode()).isEqualTo(mode);
-                assertThat(runner.workers()).isEqualTo(mode.equals(Runners.SEQUENTIAL) ? 1 : 3);
+                boolean single = mode.equals(Runners.SEQUENTIAL) || mode.equals(Runners.LOOP);
+                assertThat(runner.workers()).isEqualTo(single ? 1 : 3);
             }
             try (Runner runner = Runners.of(mode)) {
                 assertThat(runner.mode()).isEqualTo(mode);
@@ -23,7 +24,7 @@ class RunnersTest {
     @Test
     void rejectsUnknownModesAndWorkerCountsBelowOne() {
         assertThatThrownBy(() -> Runners.of("fibers", 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown mode 'fibers'; modes: sequential, threads, virtual");
+                .hasMessage("unknown mode 'fibers'; modes: sequential, threads, virtual, loop");
         assertThatThrownBy(() -> Runners.of("threads", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> Runners.virtual(-1)).isInstanceOf(IllegalArgumentException.class);

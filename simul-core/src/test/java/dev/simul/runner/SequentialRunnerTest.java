@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SequentialRunnerTest extends RunnerContract {
 
     @Override
-    Runner newRunner(int workers) {
+    protected Runner newRunner(int workers) {
         return Runners.sequential();
     }
 

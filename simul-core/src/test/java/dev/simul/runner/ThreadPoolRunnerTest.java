@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ThreadPoolRunnerTest extends ConcurrentRunnerContract {
 
     @Override
-    Runner newRunner(int workers) {
+    protected Runner newRunner(int workers) {
         return Runners.threads(workers);
     }
 

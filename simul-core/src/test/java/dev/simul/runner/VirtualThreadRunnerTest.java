@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class VirtualThreadRunnerTest extends ConcurrentRunnerContract {
 
     @Override
-    Runner newRunner(int workers) {
+    protected Runner newRunner(int workers) {
         return Runners.virtual(workers);
     }
 

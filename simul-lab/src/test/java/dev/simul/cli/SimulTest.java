@@ -48,7 +48,7 @@ class SimulTest {
             assertThat(r.err()).doesNotContain("Exception", "\tat ");
         }
         assertThat(run("lab", "--modes", "fibers").err())
-                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual"
+                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop"
                         + " (see 'simul lab --help')\n");
     }
 

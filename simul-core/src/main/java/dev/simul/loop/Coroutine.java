@@ -1,0 +1,239 @@
+package dev.simul.loop;
+
+import dev.simul.runner.Handle;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+
+/**
+ * Straight-line code running on an {@link EventLoop}, suspended at each wait while other coroutines run:
+ * asyncio's Task. It is a {@link LoopFuture} of its body's result.
+ *
+ * <p>Lifecycle: created by {@link EventLoop#spawn}, it takes its first step in a later pass of the loop. Each step
+ * runs the body until it waits ({@link Async#await}, {@link Async#sleep}) or ends. When what it waits for is done,
+ * a callback schedules the next step. All steps of all coroutines of a loop run one at a time, on the loop's turn.
+ *
+ * <p>Cancellation: {@link #cancel} asks; the body sees a {@link CancellationException} at its current or next
+ * wait, so its finally blocks run; if it lets the exception escape, the coroutine ends cancelled.
+ *
+ * <p>Overview: {@code waiting} is the token of the current suspension: the future awaited, or a {@code Wakeup}
+ * for a sleep. A wake-up whose token is not the current one is stale (the coroutine moved on, for instance after a
+ * cancellation) and is ignored, so a body is never resumed twice for one suspension.
+ *
+ * @param <T> the body's result type
+ */
+public final class Coroutine<T> extends LoopFuture<T> {
+
+    /** The coroutine running on this thread, or the loop of this thread; see {@link #current()}. */
+    private static final ThreadLocal<Object> CONTEXT = new ThreadLocal<>();
+
+    private final Callable<T> body;
+    private final String name;
+    private Strand strand;
+    private Object waiting;
+    private boolean cancelRequested;
+    /** The loop's list of unfinished coroutines, for dumps and for closing. */
+    Coroutine<?> prevLive;
+    Coroutine<?> nextLive;
+
+    Coroutine(EventLoop loop, Callable<T> body, String name) {
+        super(loop);
+        this.body = body;
+        this.name = name;
+    }
+
+    /** The coroutine running now on this thread, or null outside any coroutine. */
+    public static Coroutine<?> current() {
+        Object context = CONTEXT.get();
+        if (context instanceof EventLoop loop) {
+            return loop.running;
+        }
+        return (Coroutine<?>) context;
+    }
+
+    static void enterLoopThread(EventLoop loop) {
+        CONTEXT.set(loop);
+    }
+
+    static void leaveLoopThread() {
+        CONTEXT.remove();
+    }
+
+    static void enterStrandThread(Coroutine<?> coroutine) {
+        CONTEXT.set(coroutine);
+    }
+
+    /** Whether the current thread is a strand thread of a coroutine of {@code loop}. */
+    static boolean onStrandOf(EventLoop loop) {
+        return CONTEXT.get() instanceof Coroutine<?> c && c.loop == loop;
+    }
+
+    /** The name given at spawn, for dumps and warnings. */
+    public String name() {
+        return name;
+    }
+
+    /** Schedules the first step. */
+    void start() {
+        Wakeup first = new Wakeup();
+        waiting = first;
+        loop.callSoon(first);
+    }
+
+    /** Runs the body until it next waits or ends. Loop thread, from a wake-up only. */
+    private void step() {
+        if (isDone()) {
+            return; // cancelled before its first step
+        }
+        if (strand == null) {
+            strand = loop.strandKind.create(this);
+        }
+        Coroutine<?> outer = loop.running;
+        loop.running = this;
+        try {
+            strand.resume();
+        } finally {
+            loop.running = outer;
+        }
+    }
+
+    /** The strand's entry point: runs the user's body and records its outcome. */
+    void body() {
+        try {
+            complete(body.call());
+        } catch (CancellationException e) {
+            super.cancel(false); // as in asyncio: a cancellation that escapes the body cancels the coroutine
+        } catch (CompletionException e) {
+            fail(e.getCause() != null ? e.getCause() : e); // report the cause itself, not its carrier
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            loop.unlink(this);
+        }
+    }
+
+    /** The exception a cancelled coroutine sees at its wait. */
+    static final class Cancelled extends CancellationException {
+        Cancelled(String coroutine) {
+            super("coroutine " + coroutine + " was cancelled");
+        }
+    }
+
+    /**
+     * Asks the coroutine to stop: its current or next wait throws {@link CancellationException}. Returns false if
+     * it is already done. Any thread may call it.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return false;
+        }
+        if (!loop.inLoopThread()) {
+            loop.callSoonThreadsafe(() -> cancel(mayInterruptIfRunning));
+            return true;
+        }
+        if (strand == null) {
+            loop.unlink(this);
+            return super.cancel(false); // never started: the body never runs
+        }
+        cancelRequested = true;
+        Object w = waiting;
+        if (w instanceof LoopFuture<?> f && f.loop == loop) {
+            f.cancel(false); // asyncio's rule: cancelling a task cancels the future it awaits, which wakes it
+        } else if (w != null) {
+            Wakeup wakeup = new Wakeup();
+            waiting = wakeup;
+            loop.callSoon(wakeup);
+        }
+        return true;
+    }
+
+    // ---- suspension; called from within the body ----
+
+    /** Resumes the body if {@code token} is still what it waits for. Loop thread. */
+    private void wake(Object token) {
+        if (waiting == token) {
+            step();
+        }
+    }
+
+    /** A one-shot wake-up, and the token of its suspension. */
+    private final class Wakeup implements Runnable {
+        @Override
+        public void run() {
+            wake(this);
+        }
+
+        @Override
+        public String toString() {
+            return "wake-up of " + Coroutine.this;
+        }
+    }
+
+    /** Throws the pending cancellation, once. */
+    private void checkCancelled() {
+        if (cancelRequested) {
+            cancelRequested = false;
+            throw new Cancelled(name);
+        }
+    }
+
+    /** Suspends until {@code future} is done (at once if it is), or the coroutine is cancelled. */
+    void awaitDone(Future<?> future) {
+        checkCancelled();
+        if (future.isDone()) {
+            return;
+        }
+        waiting = future;
+        if (future instanceof LoopFuture<?> f && f.loop == loop) {
+            f.onDone(done -> wake(done));
+        } else if (future instanceof Handle<?> h) {
+            h.onDone(done -> loop.callSoonThreadsafe(() -> wake(future)));
+        } else if (future instanceof CompletableFuture<?> cf) {
+            cf.whenComplete((r, e) -> loop.callSoonThreadsafe(() -> wake(future)));
+        } else {
+            throw new IllegalArgumentException("a coroutine can await a LoopFuture, a runner's Handle or a"
+                    + " CompletableFuture; got " + future.getClass().getName());
+        }
+        suspendHere();
+        checkCancelled();
+    }
+
+    /** Suspends for {@code duration}; zero or less yields to the other ready callbacks once. */
+    void sleep(Duration duration) {
+        checkCancelled();
+        Wakeup wakeup = new Wakeup();
+        waiting = wakeup;
+        Scheduled timer = duration.isPositive() ? loop.callLater(duration, wakeup) : loop.callSoon(wakeup);
+        suspendHere();
+        if (cancelRequested) {
+            timer.cancel();
+            checkCancelled();
+        }
+    }
+
+    private void suspendHere() {
+        strand.suspend();
+        waiting = null;
+    }
+
+    /** Where this coroutine is suspended, innermost frame first; empty if it is not suspended. */
+    public StackTraceElement[] suspendedAt() {
+        return strand == null || isDone() ? new StackTraceElement[0] : strand.stackTrace();
+    }
+
+    /** Frees the strand of a coroutine that will never finish (its loop is closing). */
+    void abandon() {
+        if (strand != null) {
+            strand.abandon();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Coroutine[" + name + ", " + state() + "]";
+    }
+}

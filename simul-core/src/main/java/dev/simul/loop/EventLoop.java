@@ -1,0 +1,548 @@
+package dev.simul.loop;
+
+import dev.simul.runner.Runner;
+import dev.simul.runner.Runners;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An event loop on one thread: callbacks, timers, I/O readiness and coroutines, written from scratch on java.nio.
+ *
+ * <p>User-facing summary: {@link #run} runs a main coroutine to completion; {@link #runForever} runs until
+ * {@link #stop}; {@link #close} releases the loop. {@link #callSoon}, {@link #callLater} and {@link #callAt}
+ * schedule callbacks; {@link #addReader}/{@link #addWriter} watch channels; {@link #spawn} starts coroutines;
+ * {@link #callSoonThreadsafe} is the one way in from other threads.
+ *
+ * <p>Threading rule: while the loop runs, only its thread (and its coroutines) may call it, except for
+ * {@link #callSoonThreadsafe}, {@link #stop} and the completion of futures; before it runs, the thread that owns
+ * it may set it up. Breaking the rule fails at once with an {@link IllegalStateException}.
+ *
+ * <p>Overview: each pass ({@link #runOnce}) is the only place where callbacks run, in four phases, as in
+ * asyncio's {@code _run_once}: (1) compute how long to wait: zero if anything is ready, else until the nearest
+ * timer; (2) poll the selector that long, making the callbacks of ready channels ready, and take in the
+ * callbacks other threads sent; (3) make due timers ready; (4) run what was ready when the phase began, by
+ * priority (see {@link Priority} for why nothing starves). On a {@link VirtualClock} the loop never waits for a
+ * timer: it moves the clock to the next deadline instead.
+ */
+public final class EventLoop implements AutoCloseable {
+
+    /** The default slow-callback threshold, asyncio's {@code slow_callback_duration}. */
+    public static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
+
+    /** Receives what callbacks and coroutines throw; the loop goes on. */
+    @FunctionalInterface
+    public interface ExceptionHandler {
+        /** Called on the loop thread with a description of what failed and the exception. */
+        void handle(EventLoop loop, String context, Throwable error);
+    }
+
+    private static final AtomicInteger LOOPS = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    private final String name = "loop-" + LOOPS.incrementAndGet();
+    private final Clock clock;
+    private final VirtualClock virtualClock;
+    final Strand.Kind strandKind;
+    private final ReadyQueue ready = new ReadyQueue();
+    private final TimerQueue timers = new TimerQueue();
+    private final Poller poller = new Poller();
+    /** Callbacks sent by other threads; drained every pass. */
+    private final ConcurrentLinkedQueue<Scheduled> inbox = new ConcurrentLinkedQueue<>();
+    /** Set by a sender that woke the selector; cleared by the loop after a poll, before draining the inbox. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private volatile Thread thread;
+    private volatile boolean closed;
+    private boolean stopping;
+    private long sequence;
+    private ExceptionHandler exceptionHandler = EventLoop::logException;
+    private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
+    private Runner executor;
+    /** The coroutine whose step runs now on the loop thread (continuation strands). */
+    Coroutine<?> running;
+    /** Unfinished coroutines: a doubly linked list through the coroutines themselves. */
+    private Coroutine<?> live;
+    private int liveCount;
+
+    /** A loop on the system clock, with the best coroutine strands available. */
+    public EventLoop() {
+        this(Clock.SYSTEM);
+    }
+
+    /** A loop on {@code clock}; with a {@link VirtualClock}, timers fire without waiting. */
+    public EventLoop(Clock clock) {
+        this(clock, Strand.Kind.available());
+    }
+
+    EventLoop(Clock clock, Strand.Kind strandKind) {
+        this.clock = Objects.requireNonNull(clock);
+        this.virtualClock = clock instanceof VirtualClock v ? v : null;
+        this.strandKind = strandKind;
+    }
+
+    /** The loop's time in nanoseconds, on its clock. */
+    public long time() {
+        return clock.nanoTime();
+    }
+
+    /** The loop that runs on the current thread (or whose coroutine runs on it), or null. */
+    public static EventLoop current() {
+        Coroutine<?> c = Coroutine.current();
+        return c != null ? c.loop : CURRENT.get();
+    }
+
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    // ---- scheduling ----
+
+    /** Runs {@code action} in the next pass, at normal priority. */
+    public Scheduled callSoon(Runnable action) {
+        return callSoon(Priority.NORMAL, action);
+    }
+
+    /** Runs {@code action} in the next pass, at {@code priority}. */
+    public Scheduled callSoon(Priority priority, Runnable action) {
+        checkOwner();
+        Scheduled s = new Scheduled(this, Objects.requireNonNull(action), priority, 0, sequence++);
+        ready.add(s);
+        return s;
+    }
+
+    /** Runs {@code action} once {@code delay} has passed on the loop's clock. */
+    public Scheduled callLater(Duration delay, Runnable action) {
+        return callAt(clock.nanoTime() + Math.max(0, delay.toNanos()), Priority.NORMAL, action);
+    }
+
+    /** Runs {@code action} at {@code priority} once {@code delay} has passed on the loop's clock. */
+    public Scheduled callLater(Duration delay, Priority priority, Runnable action) {
+        return callAt(clock.nanoTime() + Math.max(0, delay.toNanos()), priority, action);
+    }
+
+    /** Runs {@code action} at {@code deadline}, a time of the loop's {@link #time()}. */
+    public Scheduled callAt(long deadline, Runnable action) {
+        return callAt(deadline, Priority.NORMAL, action);
+    }
+
+    /** Runs {@code action} at {@code priority} at {@code deadline}, a time of the loop's {@link #time()}. */
+    public Scheduled callAt(long deadline, Priority priority, Runnable action) {
+        checkOwner();
+        Scheduled s = new Scheduled(this, Objects.requireNonNull(action), priority, deadline, sequence++);
+        timers.add(s);
+        return s;
+    }
+
+    /** Runs {@code action} in a pass soon, from any thread: the loop wakes up if it is waiting. */
+    public Scheduled callSoonThreadsafe(Runnable action) {
+        return callSoonThreadsafe(Priority.NORMAL, action);
+    }
+
+    /** Runs {@code action} at {@code priority} in a pass soon, from any thread. */
+    public Scheduled callSoonThreadsafe(Priority priority, Runnable action) {
+        if (closed) {
+            throw new IllegalStateException("the event loop " + name + " is closed");
+        }
+        Scheduled s = new Scheduled(this, Objects.requireNonNull(action), priority, 0, 0);
+        inbox.add(s);
+        if (wakeupPending.compareAndSet(false, true)) {
+            poller.wakeup();
+        }
+        return s;
+    }
+
+    /** callSoon on the loop's thread, callSoonThreadsafe elsewhere: for futures completed from anywhere. */
+    void callSoonAnyThread(Runnable action) {
+        if (inLoopThread() || thread == null && !closed) {
+            callSoon(action);
+        } else {
+            callSoonThreadsafe(action);
+        }
+    }
+
+    /** Called by {@link Scheduled#cancel()}: timers are counted so cancelled ones can be purged. */
+    void cancelled(Scheduled s) {
+        if (inLoopThread() || thread == null) {
+            timers.cancelled(s);
+        } else if (!closed) {
+            callSoonThreadsafe(Priority.HIGH, () -> timers.cancelled(s));
+        }
+    }
+
+    // ---- I/O readiness ----
+
+    /** Runs {@code callback} in every pass in which {@code channel} is readable (or acceptable), until removed. */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        checkOwner();
+        poller.set(channel, SelectionKey.OP_READ, new Scheduled(this, callback, Priority.NORMAL, 0, 0));
+    }
+
+    /** Stops watching {@code channel} for reading; false if it was not watched. */
+    public boolean removeReader(SelectableChannel channel) {
+        checkOwner();
+        boolean had = poller.get(channel, SelectionKey.OP_READ) != null;
+        poller.set(channel, SelectionKey.OP_READ, null);
+        return had;
+    }
+
+    /** Runs {@code callback} in every pass in which {@code channel} is writable (or connected), until removed. */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        checkOwner();
+        poller.set(channel, SelectionKey.OP_WRITE, new Scheduled(this, callback, Priority.NORMAL, 0, 0));
+    }
+
+    /** Stops watching {@code channel} for writing; false if it was not watched. */
+    public boolean removeWriter(SelectableChannel channel) {
+        checkOwner();
+        boolean had = poller.get(channel, SelectionKey.OP_WRITE) != null;
+        poller.set(channel, SelectionKey.OP_WRITE, null);
+        return had;
+    }
+
+    // ---- futures and coroutines ----
+
+    /** A new pending future of this loop. */
+    public <T> LoopFuture<T> newFuture() {
+        return new LoopFuture<>(this);
+    }
+
+    /** Starts {@code body} as a coroutine; its first step runs in a later pass. */
+    public <T> Coroutine<T> spawn(Callable<T> body) {
+        return spawn(body, null);
+    }
+
+    /** Starts {@code body} as a coroutine called {@code name} (for dumps and warnings). */
+    public <T> Coroutine<T> spawn(Callable<T> body, String name) {
+        checkOwner();
+        Coroutine<T> c = new Coroutine<>(this, Objects.requireNonNull(body), name != null ? name
+                : "coroutine-" + (sequence + 1));
+        link(c);
+        c.start();
+        return c;
+    }
+
+    /**
+     * Runs {@code task} on {@code runner} (a thread pool, say) and returns a future of this loop for its result,
+     * so that a coroutine can await blocking or CPU-heavy work without stalling the loop.
+     */
+    public <T> LoopFuture<T> runInExecutor(Runner runner, Callable<T> task) {
+        LoopFuture<T> future = newFuture();
+        runner.submit(task).onDone(h -> {
+            switch (h.state()) {
+                case SUCCESS -> future.complete(h.resultNow());
+                case FAILED -> future.fail(h.exceptionNow());
+                default -> future.cancel(false);
+            }
+        });
+        return future;
+    }
+
+    /**
+     * The loop's own pool for blocking work, created on first use and closed with the loop: platform threads,
+     * as many as asyncio's default executor ({@code min(32, processors + 4)}).
+     */
+    public synchronized Runner defaultExecutor() {
+        if (executor == null) {
+            if (closed) {
+                throw new IllegalStateException("the event loop " + name + " is closed");
+            }
+            executor = Runners.threads(Math.min(32, Runtime.getRuntime().availableProcessors() + 4));
+        }
+        return executor;
+    }
+
+    private void link(Coroutine<?> c) {
+        c.nextLive = live;
+        if (live != null) {
+            live.prevLive = c;
+        }
+        live = c;
+        liveCount++;
+    }
+
+    /** Removes a finished coroutine from the live list; harmless if already removed. */
+    void unlink(Coroutine<?> c) {
+        if (c.prevLive == null && live != c) {
+            return;
+        }
+        if (c.prevLive != null) {
+            c.prevLive.nextLive = c.nextLive;
+        } else {
+            live = c.nextLive;
+        }
+        if (c.nextLive != null) {
+            c.nextLive.prevLive = c.prevLive;
+        }
+        c.prevLive = null;
+        c.nextLive = null;
+        liveCount--;
+    }
+
+    /** How many coroutines have not finished. */
+    public int pendingCoroutines() {
+        return liveCount;
+    }
+
+    /** Every unfinished coroutine and where it is suspended: for debugging a loop that does not finish. */
+    public String dump() {
+        StringBuilder out = new StringBuilder(name + ": " + liveCount + " unfinished coroutine"
+                + (liveCount == 1 ? "" : "s") + ", " + ready.size() + " ready callbacks, " + timers.size()
+                + " timers\n");
+        for (Coroutine<?> c = live; c != null; c = c.nextLive) {
+            out.append("  ").append(c).append('\n');
+            StackTraceElement[] frames = c.suspendedAt();
+            int first = 0;
+            while (first < frames.length && isMachinery(frames[first])) {
+                first++; // the frames of suspension itself are the same for every coroutine
+            }
+            for (int i = first; i < Math.min(frames.length, first + 8); i++) {
+                out.append("      at ").append(frames[i]).append('\n');
+            }
+            if (frames.length == 0) {
+                out.append("      (not started)\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isMachinery(StackTraceElement frame) {
+        String c = frame.getClassName();
+        return c.startsWith("jdk.") || c.startsWith("java.") || c.equals(Coroutine.class.getName())
+                || c.startsWith(Coroutine.class.getName() + "$")
+                || c.equals(ContinuationStrand.class.getName()) || c.equals(ThreadStrand.class.getName())
+                || c.equals(Async.class.getName()) || c.equals("dev.simul.task.Wait");
+    }
+
+    // ---- running ----
+
+    /**
+     * Runs {@code main} as a coroutine until it finishes and returns its result, as {@code asyncio.run}: the
+     * loop runs on the calling thread meanwhile. Coroutines still unfinished afterwards are cancelled and run to
+     * their end.
+     *
+     * @throws Exception the main coroutine's own exception
+     */
+    public <T> T run(Callable<T> main) throws Exception {
+        Coroutine<T> coroutine = spawn(main, "main");
+        coroutine.onDone(done -> stopping = true);
+        runForever();
+        if (!coroutine.isDone()) {
+            coroutine.cancel(false);
+            throw new IllegalStateException("the loop was stopped before its main coroutine finished");
+        }
+        finishCoroutines();
+        try {
+            return coroutine.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    /** Cancels the coroutines still unfinished and runs the loop until they end (asyncio.run's clean-up). */
+    void finishCoroutines() {
+        if (liveCount == 0) {
+            return;
+        }
+        List<Coroutine<?>> left = new ArrayList<>();
+        for (Coroutine<?> c = live; c != null; c = c.nextLive) {
+            left.add(c);
+        }
+        enter();
+        try {
+            for (Coroutine<?> c : left) {
+                c.cancel(false);
+            }
+            for (int pass = 0; pass < 1000 && left.stream().anyMatch(c -> !c.isDone()); pass++) {
+                runOnce();
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /** Runs passes until {@link #stop()} is called. */
+    public void runForever() {
+        enter();
+        try {
+            while (!stopping) {
+                runOnce();
+            }
+        } finally {
+            stopping = false;
+            leave();
+        }
+    }
+
+    private void enter() {
+        if (closed) {
+            throw new IllegalStateException("the event loop " + name + " is closed");
+        }
+        if (thread != null) {
+            throw new IllegalStateException("the event loop " + name + " is already running on " + thread);
+        }
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("another event loop already runs on this thread");
+        }
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+        Coroutine.enterLoopThread(this);
+    }
+
+    private void leave() {
+        Coroutine.leaveLoopThread();
+        CURRENT.remove();
+        thread = null;
+    }
+
+    /** Makes {@link #runForever()} return after the current pass. Any thread. */
+    public void stop() {
+        if (inLoopThread() || thread == null) {
+            stopping = true;
+        } else {
+            callSoonThreadsafe(Priority.HIGH, () -> stopping = true);
+        }
+    }
+
+    /** Whether the loop is running now. */
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** Whether the current thread is the loop's, or a coroutine of the loop's. */
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread || Coroutine.onStrandOf(this);
+    }
+
+    private void checkOwner() {
+        if (closed) {
+            throw new IllegalStateException("the event loop " + name + " is closed");
+        }
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread() && !Coroutine.onStrandOf(this)) {
+            throw new IllegalStateException("the event loop " + name + " runs on " + t.getName()
+                    + "; from another thread, use callSoonThreadsafe");
+        }
+    }
+
+    /** One pass: the only place where callbacks run. */
+    private void runOnce() {
+        long timeout;
+        long next = Long.MAX_VALUE;
+        if (!ready.isEmpty() || stopping || !inbox.isEmpty()) {
+            timeout = 0;
+        } else {
+            next = timers.nextDeadline();
+            timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - clock.nanoTime());
+        }
+        if (virtualClock != null && timeout > 0) {
+            virtualClock.advanceTo(next); // virtual time: nothing to wait for but the next timer
+            timeout = 0;
+        }
+        boolean woken = wakeupPending.get();
+        poller.poll(timeout, ready, woken);
+        wakeupPending.set(false);
+        for (Scheduled s; (s = inbox.poll()) != null; ) {
+            ready.add(s);
+        }
+        timers.moveDue(clock.nanoTime(), ready);
+        ready.runPass(this::runCallback);
+    }
+
+    private void runCallback(Scheduled callback) {
+        long start = slowCallbackNanos > 0 ? System.nanoTime() : 0;
+        try {
+            callback.action.run();
+        } catch (Throwable t) {
+            handleException("callback " + Scheduled.describe(callback.action) + " threw", t);
+        }
+        if (slowCallbackNanos > 0) {
+            long took = System.nanoTime() - start;
+            if (took >= slowCallbackNanos) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} took {2} ms, blocking every other callback and"
+                        + " coroutine meanwhile", name, Scheduled.describe(callback.action), took / 1_000_000);
+            }
+        }
+    }
+
+    void handleException(String context, Throwable error) {
+        try {
+            exceptionHandler.handle(this, context, error);
+        } catch (Throwable t) {
+            logException(this, "the exception handler threw while handling: " + context, t);
+        }
+    }
+
+    private static void logException(EventLoop loop, String context, Throwable error) {
+        LOG.log(System.Logger.Level.ERROR, loop.name + ": " + context, error);
+    }
+
+    /** Replaces the handler of exceptions thrown by callbacks (the default logs them). */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        exceptionHandler = Objects.requireNonNull(handler);
+    }
+
+    /** Warns about callbacks and coroutine steps that take at least {@code threshold}; null or zero: never. */
+    public void setSlowCallbackThreshold(Duration threshold) {
+        slowCallbackNanos = threshold == null ? 0 : threshold.toNanos();
+    }
+
+    /** How many times the selector was rebuilt to escape the epoll spin. */
+    int selectorRebuilds() {
+        return poller.rebuilds();
+    }
+
+    /** Watched channels, for tests. */
+    int watchedChannels() {
+        return poller.registered();
+    }
+
+    /**
+     * Closes the loop: its selector, its default executor, and the strands of coroutines that never finished.
+     * Not while it runs.
+     */
+    @Override
+    public void close() {
+        if (thread != null) {
+            throw new IllegalStateException("close the event loop " + name + " after it stops running");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Coroutine<?> c = live; c != null; c = c.nextLive) {
+            c.abandon();
+        }
+        poller.close();
+        Runner pool;
+        synchronized (this) {
+            pool = executor;
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + name + (thread != null ? ", running on " + thread.getName() : "") + "]";
+    }
+
+    String name() {
+        return name;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.simul.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * I/O readiness for the loop: a {@link Selector} (epoll on Linux) over the channels that have a reader or a writer
+ * callback. Loop thread only, except {@link #wakeup()}.
+ *
+ * <p>Guards against the JDK's epoll spin (JDK-6670302 and relatives: {@code select(timeout)} returning at once,
+ * again and again, with nothing selected): after {@link #SPIN_LIMIT} premature empty returns in a row, the selector
+ * is rebuilt with the same registrations, as Netty's NioEventLoop does.
+ */
+final class Poller implements AutoCloseable {
+
+    /** Premature empty returns in a row that mean the selector spins (Netty's default threshold). */
+    static final int SPIN_LIMIT = 512;
+
+    /** The callbacks of one channel; the key's attachment. */
+    private static final class Interest {
+        Scheduled reader;
+        Scheduled writer;
+    }
+
+    private Selector selector;
+    private int prematureReturns;
+    private int rebuilds;
+
+    Poller() {
+        selector = open();
+    }
+
+    private static Selector open() {
+        try {
+            return Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+    }
+
+    /** Sets (or, with null, clears) the callback for {@code op} (OP_READ or OP_WRITE) on {@code channel}. */
+    void set(SelectableChannel channel, int op, Scheduled callback) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null || !key.isValid()) {
+            if (callback == null) {
+                return;
+            }
+            try {
+                if (channel.isBlocking()) {
+                    channel.configureBlocking(false);
+                }
+                key = channel.register(selector, 0, new Interest());
+            } catch (ClosedChannelException e) {
+                throw new IllegalStateException("the channel is closed: " + channel, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Interest interest = (Interest) key.attachment();
+        if (op == SelectionKey.OP_READ) {
+            interest.reader = callback;
+        } else {
+            interest.writer = callback;
+        }
+        int ops = (interest.reader != null ? SelectionKey.OP_READ : 0)
+                | (interest.writer != null ? SelectionKey.OP_WRITE : 0);
+        if (ops == 0) {
+            key.cancel(); // the channel stays open; a later set() registers it again
+        } else {
+            key.interestOps(ops);
+        }
+    }
+
+    /** The callback for {@code op} on {@code channel}, or null. */
+    Scheduled get(SelectableChannel channel, int op) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null || !key.isValid()) {
+            return null;
+        }
+        Interest interest = (Interest) key.attachment();
+        return op == SelectionKey.OP_READ ? interest.reader : interest.writer;
+    }
+
+    /** How many channels have a callback. */
+    int registered() {
+        int n = 0;
+        for (SelectionKey key : selector.keys()) {
+            n += key.isValid() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} (0: do not wait; negative: without limit) for I/O or a {@link #wakeup()},
+     * and hands the callbacks of ready channels to {@code ready}.
+     *
+     * @param woken whether a wake-up was requested since the last poll, which makes an early return expected
+     */
+    void poll(long timeoutNanos, ReadyQueue ready, boolean woken) {
+        int selected;
+        long start = System.nanoTime();
+        try {
+            if (timeoutNanos == 0) {
+                selected = selector.selectNow();
+            } else {
+                long millis = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+                selected = selector.select(millis);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("select failed", e);
+        }
+        if (selected == 0) {
+            if (timeoutNanos != 0 && !woken && !Thread.currentThread().isInterrupted()
+                    && System.nanoTime() - start < Math.min(timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos,
+                            TimeUnit.MILLISECONDS.toNanos(1) / 2)) {
+                if (++prematureReturns >= SPIN_LIMIT) {
+                    rebuild();
+                }
+            } else {
+                prematureReturns = 0;
+            }
+            return;
+        }
+        prematureReturns = 0;
+        for (SelectionKey key : selector.selectedKeys()) {
+            Interest interest = (Interest) key.attachment();
+            try {
+                int readyOps = key.readyOps();
+                if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
+                    ready.add(interest.reader);
+                }
+                if ((readyOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
+                    ready.add(interest.writer);
+                }
+            } catch (CancelledKeyException e) {
+                // the channel was closed or its callbacks removed since select returned
+            }
+        }
+        selector.selectedKeys().clear();
+    }
+
+    /** Moves every registration to a new selector. */
+    private void rebuild() {
+        Selector fresh = open();
+        for (SelectionKey key : selector.keys()) {
+            if (!key.isValid()) {
+                continue;
+            }
+            try {
+                key.channel().register(fresh, key.interestOps(), key.attachment());
+            } catch (ClosedChannelException | CancelledKeyException e) {
+                // gone meanwhile
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // the old selector is useless anyway
+        }
+        selector = fresh;
+        prematureReturns = 0;
+        rebuilds++;
+        System.getLogger(EventLoop.class.getName()).log(System.Logger.Level.WARNING,
+                "the selector returned early " + SPIN_LIMIT + " times in a row (the JDK epoll spin); rebuilt it");
+    }
+
+    /** How many times the selector was rebuilt. */
+    int rebuilds() {
+        return rebuilds;
+    }
+
+    /** Interrupts a poll in progress, or makes the next one return at once. Any thread. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

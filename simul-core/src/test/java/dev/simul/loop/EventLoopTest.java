@@ -1,0 +1,299 @@
+package dev.simul.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The loop's callbacks, timers, priorities and I/O, on a virtual clock wherever time matters. */
+@Timeout(30)
+class EventLoopTest {
+
+    private final VirtualClock clock = new VirtualClock();
+
+    @Test
+    void callbacksRunInSchedulingOrderWithinAPriority() {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            loop.callSoon(() -> log.add("a"));
+            loop.callSoon(() -> log.add("b"));
+            loop.callSoon(() -> {
+                log.add("c");
+                loop.stop();
+            });
+            loop.runForever();
+        }
+        assertThat(log).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void higherPrioritiesRunFirstInAPass() {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            loop.callSoon(Priority.LOW, () -> log.add("low"));
+            loop.callSoon(Priority.NORMAL, () -> log.add("normal"));
+            loop.callSoon(Priority.HIGH, () -> log.add("high 1"));
+            loop.callSoon(Priority.HIGH, () -> log.add("high 2"));
+            loop.callLater(Duration.ofMillis(1), loop::stop);
+            loop.runForever();
+        }
+        assertThat(log).containsExactly("high 1", "high 2", "normal", "low");
+    }
+
+    @Test
+    void aLowPriorityCallbackWaitsAtMostOnePassHoweverManyHighOnesArrive() {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            // A high-priority callback that reschedules itself forever would starve a strict priority queue.
+            Runnable[] flood = new Runnable[1];
+            int[] floods = {0};
+            flood[0] = () -> {
+                log.add("high");
+                if (++floods[0] < 100) {
+                    loop.callSoon(Priority.HIGH, flood[0]);
+                }
+            };
+            loop.callSoon(Priority.HIGH, flood[0]);
+            loop.callSoon(Priority.LOW, () -> log.add("low"));
+            loop.callLater(Duration.ofSeconds(1), loop::stop);
+            loop.runForever();
+        }
+        assertThat(log.indexOf("low")).isEqualTo(1); // right after the one high callback of the first pass
+    }
+
+    @Test
+    void timersFireInDeadlineOrderAtTheirExactTimeOnAVirtualClock() {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            long start = loop.time();
+            for (int ms : new int[] {30, 10, 20, 10}) {
+                loop.callLater(Duration.ofMillis(ms), () -> log.add(ms + "ms@" + (loop.time() - start) / 1_000_000));
+            }
+            loop.callAt(start + Duration.ofHours(1).toNanos(), loop::stop);
+            loop.runForever();
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofHours(1).toNanos());
+        }
+        assertThat(log).containsExactly("10ms@10", "10ms@10", "20ms@20", "30ms@30");
+    }
+
+    @Test
+    void aCancelledCallbackNeverRuns() {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            Scheduled soon = loop.callSoon(() -> log.add("soon"));
+            Scheduled later = loop.callLater(Duration.ofSeconds(1), () -> log.add("later"));
+            soon.cancel();
+            later.cancel();
+            loop.callLater(Duration.ofSeconds(2), loop::stop);
+            loop.runForever();
+            assertThat(soon.isCancelled()).isTrue();
+        }
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void cancelledTimersArePurgedSoAMillionLeakNothing() {
+        try (EventLoop loop = new EventLoop(clock)) {
+            for (int i = 0; i < 1_000_000; i++) {
+                loop.callLater(Duration.ofDays(1), () -> { }).cancel();
+            }
+            TimerQueue timers = timersOf(loop);
+            assertThat(timers.size()).isLessThanOrEqualTo(2 * TimerQueue.MIN_CANCELLED_TO_PURGE + 2);
+        }
+    }
+
+    private static TimerQueue timersOf(EventLoop loop) {
+        try {
+            var field = EventLoop.class.getDeclaredField("timers");
+            field.setAccessible(true);
+            return (TimerQueue) field.get(loop);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anotherThreadWakesTheLoopWithCallSoonThreadsafe() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (EventLoop loop = new EventLoop()) {
+            Thread other = Thread.ofPlatform().start(() -> loop.callSoonThreadsafe(() -> {
+                log.add("from " + (loop.inLoopThread() ? "the loop" : "elsewhere"));
+                loop.stop();
+            }));
+            loop.runForever(); // nothing scheduled: blocks in select until the other thread wakes it
+            other.join();
+        }
+        assertThat(log).containsExactly("from the loop");
+    }
+
+    @Test
+    void otherThreadsMustUseTheThreadsafeEntry() throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            CountDownLatch running = new CountDownLatch(1);
+            List<Throwable> refused = new CopyOnWriteArrayList<>();
+            loop.callSoon(running::countDown);
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    running.await();
+                    loop.callSoon(() -> { });
+                } catch (Throwable t) {
+                    refused.add(t);
+                } finally {
+                    loop.stop();
+                }
+            });
+            loop.runForever();
+            other.join();
+            assertThat(refused).singleElement().isInstanceOf(IllegalStateException.class)
+                    .extracting(Throwable::getMessage).asString().contains("callSoonThreadsafe");
+        }
+    }
+
+    @Test
+    void anExceptionInACallbackGoesToTheHandlerAndTheLoopGoesOn() {
+        List<String> handled = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            loop.setExceptionHandler((l, context, error) -> handled.add(error.getMessage()));
+            loop.callSoon(() -> {
+                throw new IllegalStateException("boom");
+            });
+            loop.callSoon(() -> log.add("still running"));
+            loop.callLater(Duration.ofMillis(1), loop::stop);
+            loop.runForever();
+        }
+        assertThat(handled).containsExactly("boom");
+        assertThat(log).containsExactly("still running");
+    }
+
+    @Test
+    void aSlowCallbackIsNamedInAWarning() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(EventLoop.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        log.setUseParentHandlers(false);
+        try (EventLoop loop = new EventLoop(clock)) {
+            loop.setSlowCallbackThreshold(Duration.ofMillis(5));
+            loop.callSoon(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        Thread.sleep(20); // blocks the loop: exactly what the warning is for
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public String toString() {
+                    return "the sleepy callback";
+                }
+            });
+            loop.callSoon(() -> { });
+            loop.callLater(Duration.ofMillis(1), loop::stop);
+            loop.runForever();
+        } finally {
+            log.removeHandler(capture);
+            log.setUseParentHandlers(true);
+        }
+        assertThat(warnings).singleElement().asString().contains("the sleepy callback", "took");
+    }
+
+    @Test
+    void readersRunWhenTheirChannelIsReadableUntilRemoved() throws Exception {
+        Pipe pipe = Pipe.open();
+        List<String> got = new ArrayList<>();
+        try (EventLoop loop = new EventLoop()) {
+            loop.addReader(pipe.source(), () -> {
+                ByteBuffer buffer = ByteBuffer.allocate(64);
+                try {
+                    int n = pipe.source().read(buffer);
+                    got.add(new String(buffer.array(), 0, n));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                assertThat(loop.removeReader(pipe.source())).isTrue();
+                loop.stop();
+            });
+            loop.addWriter(pipe.sink(), () -> {
+                try {
+                    pipe.sink().write(ByteBuffer.wrap("hello".getBytes()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                loop.removeWriter(pipe.sink());
+            });
+            assertThat(loop.watchedChannels()).isEqualTo(2);
+            loop.runForever();
+            assertThat(loop.watchedChannels()).isZero();
+            assertThat(loop.removeReader(pipe.source())).isFalse();
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+        assertThat(got).containsExactly("hello");
+    }
+
+    @Test
+    void theSelectorIsRebuiltAfterTooManyPrematureWakeUpsAndKeepsItsChannels() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (Poller poller = new Poller()) {
+            ReadyQueue ready = new ReadyQueue();
+            List<String> ran = new ArrayList<>();
+            try (EventLoop owner = new EventLoop(clock)) {
+                poller.set(pipe.source(), java.nio.channels.SelectionKey.OP_READ,
+                        new Scheduled(owner, () -> ran.add("read"), Priority.NORMAL, 0, 0));
+                // Simulate the epoll spin: select(timeout) returning at once with nothing, without a wake-up
+                // having been asked for (the wakeup() below is hidden from the poller, as a spurious one is).
+                for (int i = 0; i < 2 * Poller.SPIN_LIMIT && poller.rebuilds() == 0; i++) {
+                    poller.wakeup();
+                    poller.poll(TimeUnit.SECONDS.toNanos(10), ready, false);
+                }
+                assertThat(poller.rebuilds()).isEqualTo(1);
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                poller.poll(TimeUnit.SECONDS.toNanos(10), ready, false);
+                ready.runPass(s -> s.action.run());
+            }
+            assertThat(ran).containsExactly("read");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void aClosedLoopRefusesWorkAndCannotRun() {
+        EventLoop loop = new EventLoop(clock);
+        loop.close();
+        assertThat(loop.isClosed()).isTrue();
+        assertThatThrownBy(() -> loop.callSoon(() -> { })).hasMessageContaining("closed");
+        assertThatThrownBy(() -> loop.callSoonThreadsafe(() -> { })).hasMessageContaining("closed");
+        assertThatThrownBy(loop::runForever).hasMessageContaining("closed");
+    }
+}
