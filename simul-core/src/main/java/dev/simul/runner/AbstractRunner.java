@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +36,7 @@ public abstract class AbstractRunner implements Runner {
     private final AtomicLong state = new AtomicLong();
     private final Set<Promise<?>> unfinished = ConcurrentHashMap.newKeySet();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean terminating = new AtomicBoolean();
 
     /**
      * @param mode    the mode's name
@@ -76,8 +78,8 @@ public abstract class AbstractRunner implements Runner {
     @Override
     public <T> Handle<T> submit(Task<T> task) {
         Objects.requireNonNull(task, "task");
-        if ((state.getAndIncrement() & SHUT_DOWN) != 0) {
-            finishedOne();
+        // Count the task only if not shut down: a rejected submit must not touch a count that reached zero.
+        if ((state.getAndUpdate(s -> (s & SHUT_DOWN) != 0 ? s : s + 1) & SHUT_DOWN) != 0) {
             throw new RejectedExecutionException("the " + mode + " runner is shut down");
         }
         Promise<T> promise = new Promise<>(task, this);
@@ -306,6 +308,9 @@ public abstract class AbstractRunner implements Runner {
     }
 
     private void terminateOnce() {
+        if (!terminating.compareAndSet(false, true)) {
+            return;
+        }
         try {
             terminate();
         } finally {
@@ -322,18 +327,29 @@ public abstract class AbstractRunner implements Runner {
     }
 
     /**
-     * Stops accepting work and cancels every unfinished task, interrupting those that run.
+     * Stops accepting work and cancels every unfinished task, interrupting those that run: every handle this
+     * runner gave out is then done.
      *
-     * @return the tasks that never started, each wrapped as a cancelled {@link Runnable}
+     * @return the tasks that never started; running one runs the original task (its handle stays cancelled)
      */
     @Override
     public List<Runnable> shutdownNow() {
         shutdown();
-        // Queued tasks first: a running task that is cancelled frees its worker, which must find no task to start.
+        // Queued tasks first, each claimed before it is cancelled so that no worker starts it meanwhile; then a
+        // running task that is cancelled frees a worker that finds nothing left to start.
         List<Runnable> neverStarted = new ArrayList<>();
         for (Promise<?> promise : unfinished) {
-            if (!promise.isStarted() && promise.cancel(false)) {
-                neverStarted.add(promise);
+            if (promise.start() && promise.cancel(false)) {
+                Task<?> task = promise.task();
+                neverStarted.add(() -> {
+                    try {
+                        task.call();
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
             }
         }
         for (Promise<?> promise : unfinished) {
@@ -347,20 +363,39 @@ public abstract class AbstractRunner implements Runner {
         return (state.get() & SHUT_DOWN) != 0;
     }
 
+    /** True once every task is done and the mode's threads or processes are gone. */
     @Override
     public boolean isTerminated() {
-        return terminated.getCount() == 0;
+        if (terminated.getCount() != 0) {
+            return false;
+        }
+        try {
+            return awaitResources(System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        refuseOwnCallback("awaitTermination()");
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         return terminated.await(timeout, unit) && awaitResources(deadline);
+    }
+
+    /** Waiting for this runner from a done callback of its own task would wait for that callback itself. */
+    private void refuseOwnCallback(String what) {
+        if (Promise.runningCallbacksOf() == this) {
+            throw new IllegalStateException(what + " called from a done callback of one of this runner's own"
+                    + " tasks would wait for itself forever; call it from another thread");
+        }
     }
 
     /** Stops accepting work and waits until every submitted task is done; if interrupted, cancels them. */
     @Override
     public void close() {
+        refuseOwnCallback("close()");
         shutdown();
         boolean interrupted = false;
         while (true) {

@@ -26,6 +26,8 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
     }
 
     private static final Callback<?> FIRED = new Callback<>(h -> { }, null);
+    /** The runner whose promise's callbacks run on this thread now, so that it can refuse to wait for itself. */
+    private static final ThreadLocal<AbstractRunner> IN_CALLBACKS = new ThreadLocal<>();
     private static final VarHandle CALLBACKS;
     private static final VarHandle STARTED;
 
@@ -111,12 +113,29 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
         for (Callback<T> c = stack; c != null; c = c.next()) {
             oldestFirst = new Callback<>(c.action(), oldestFirst);
         }
-        for (Callback<T> c = oldestFirst; c != null; c = c.next()) {
-            invoke(c.action());
+        if (oldestFirst != null) {
+            AbstractRunner outer = IN_CALLBACKS.get();
+            IN_CALLBACKS.set(owner);
+            try {
+                for (Callback<T> c = oldestFirst; c != null; c = c.next()) {
+                    invoke(c.action());
+                }
+            } finally {
+                if (outer == null) {
+                    IN_CALLBACKS.remove();
+                } else {
+                    IN_CALLBACKS.set(outer);
+                }
+            }
         }
         if (owner != null) {
             owner.finished(this);
         }
+    }
+
+    /** The runner whose promise's done callbacks run on this thread now, or null. */
+    static AbstractRunner runningCallbacksOf() {
+        return IN_CALLBACKS.get();
     }
 
     private void invoke(Consumer<? super Handle<T>> callback) {

@@ -13,6 +13,10 @@ final class SequentialRunner extends AbstractRunner {
 
     @Override
     protected void dispatch(Promise<?> promise) {
+        boolean interruptedBefore = Thread.currentThread().isInterrupted();
         promise.run();
+        if (!interruptedBefore && promise.isCancelled()) {
+            Thread.interrupted(); // the cancellation's interrupt was for the task, not for the caller
+        }
     }
 }

@@ -1,39 +1,94 @@
 package dev.simul.runner;
 
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A new virtual thread per task. A blocked virtual thread releases its carrier thread, so thousands of waiting
- * tasks cost little. An optional limit bounds how many tasks run at once: the others wait, in submission order,
- * on a fair semaphore inside their own virtual threads.
+ * tasks cost little. An optional limit bounds how many tasks run at once; the others wait in a FIFO queue and
+ * start in submission order as running ones finish.
+ *
+ * <p>Overview: with a limit, {@code permits} counts the free slots. A task takes a slot or joins {@code queue};
+ * whoever frees a slot, or adds to the queue, then starts queued tasks while slots are free ({@link #drain}), so a
+ * task is never left queued with a slot free. {@code alive} counts the started virtual threads that have not
+ * ended, so that the runner is terminated only once they all have.
  */
 final class VirtualThreadRunner extends AbstractRunner {
 
     private static final AtomicInteger RUNNERS = new AtomicInteger();
 
     private final ThreadFactory threads;
-    private final Semaphore permits; // null when unbounded
+    private final ConcurrentLinkedQueue<Promise<?>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger permits;
+    private final AtomicInteger alive = new AtomicInteger();
 
     VirtualThreadRunner(int limit) {
         super(Runners.VIRTUAL, limit);
         threads = Thread.ofVirtual().name("simul-virtual-" + RUNNERS.incrementAndGet() + "-", 1).factory();
-        permits = limit == UNBOUNDED ? null : new Semaphore(limit, true);
+        permits = new AtomicInteger(limit);
     }
 
     @Override
     protected void dispatch(Promise<?> promise) {
-        Runnable body = permits == null ? promise : () -> runWithPermit(promise);
-        threads.newThread(body).start();
+        if (workers() == UNBOUNDED) {
+            start(promise);
+        } else {
+            queue.add(promise);
+            drain();
+        }
     }
 
-    private void runWithPermit(Promise<?> promise) {
-        permits.acquireUninterruptibly(); // a task cancelled meanwhile takes its turn and returns at once
-        try {
-            promise.run();
-        } finally {
-            permits.release();
+    /** Starts queued tasks while a slot is free. */
+    private void drain() {
+        while (!queue.isEmpty()) {
+            int free = permits.get();
+            if (free == 0) {
+                return; // the task that frees a slot drains again
+            }
+            if (!permits.compareAndSet(free, free - 1)) {
+                continue;
+            }
+            Promise<?> next = queue.poll();
+            if (next == null || next.isDone()) {
+                permits.incrementAndGet(); // taken by another thread, or cancelled: give the slot back, look again
+            } else {
+                start(next);
+            }
         }
+    }
+
+    private void start(Promise<?> promise) {
+        alive.incrementAndGet();
+        threads.newThread(() -> {
+            try {
+                promise.run();
+            } finally {
+                if (workers() != UNBOUNDED) {
+                    permits.incrementAndGet();
+                    drain();
+                }
+                if (alive.decrementAndGet() == 0) {
+                    synchronized (alive) {
+                        alive.notifyAll();
+                    }
+                }
+            }
+        }).start();
+    }
+
+    @Override
+    protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
+        synchronized (alive) {
+            while (alive.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(alive, left);
+            }
+        }
+        return true;
     }
 }

@@ -36,6 +36,41 @@ class VirtualThreadRunnerTest extends ConcurrentRunnerContract {
     }
 
     @Test
+    void withALimitQueuedTasksStartInSubmissionOrder() throws Exception {
+        List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Runner runner = Runners.virtual(1)) {
+            runner.map(i -> order.add(i), IntStream.range(0, 200).boxed().toList());
+        }
+        assertThat(order).isEqualTo(IntStream.range(0, 200).boxed().toList());
+    }
+
+    @Test
+    void theRunnerIsNotTerminatedWhileACancelledTaskStillRuns() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Runner runner = Runners.virtual();
+        Handle<String> stubborn = runner.submit(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await(); // ignores interrupts until released
+                    return "done";
+                } catch (InterruptedException e) {
+                    // keep waiting
+                }
+            }
+        });
+        started.await();
+        stubborn.cancel(true);
+        runner.shutdown();
+        assertThat(stubborn.isCancelled()).isTrue();
+        assertThat(runner.isTerminated()).as("its virtual thread still runs").isFalse();
+        release.countDown();
+        assertThat(runner.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(runner.isTerminated()).isTrue();
+    }
+
+    @Test
     void theLimitBoundsHowManyTasksRunAtOnce() throws Exception {
         int limit = 3;
         AtomicInteger running = new AtomicInteger();
