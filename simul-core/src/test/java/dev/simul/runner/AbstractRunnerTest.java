@@ -72,8 +72,13 @@ class AbstractRunnerTest {
     void closingARunnerFromItsOwnTasksCallbackFailsInsteadOfHanging() throws Exception {
         List<Throwable> refused = new ArrayList<>();
         CountDownLatch called = new CountDownLatch(1);
+        CountDownLatch registered = new CountDownLatch(1);
         try (Runner runner = Runners.threads(1)) {
-            runner.submit(() -> 1).onDone(h -> {
+            Handle<Integer> handle = runner.submit(() -> {
+                registered.await(); // finish only once the callback is in place, so the worker runs it
+                return 1;
+            });
+            handle.onDone(h -> {
                 try {
                     runner.close();
                 } catch (IllegalStateException e) {
@@ -82,6 +87,7 @@ class AbstractRunnerTest {
                     called.countDown();
                 }
             });
+            registered.countDown();
             called.await();
         }
         assertThat(refused).singleElement().extracting(Throwable::getMessage).asString()
