@@ -15,9 +15,4 @@ public interface Fn<I, O> extends Serializable {
 
     /** Computes the result for one input. */
     O apply(I input) throws Exception;
-
-    /** The task that applies this function to {@code input}. */
-    default Task<O> bind(I input) {
-        return () -> apply(input);
-    }
 }

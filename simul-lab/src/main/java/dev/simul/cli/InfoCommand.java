@@ -1,9 +1,7 @@
 package dev.simul.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.report.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +26,7 @@ final class InfoCommand implements Callable<Integer> {
         Machine machine = Machine.current();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(machine));
+            out.println(Json.mapper().writeValueAsString(machine));
         } else {
             machine.describe().forEach(out::println);
             Integer cores = machine.cores();

@@ -11,6 +11,7 @@ import dev.simul.lab.workload.Workloads;
 import dev.simul.runner.Runners;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ final class LabCommand implements Callable<Integer> {
         Options.checkScale(spec, scale);
         Options.checkWritable(spec, "--json", json);
         Options.checkWritable(spec, "--csv", csv);
+        Options.checkDistinct(spec, json, "--json", csv, "--csv");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
         LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale);
@@ -85,7 +87,7 @@ final class LabCommand implements Callable<Integer> {
             cells = Lab.run(config, progress);
         }
         LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
-                repeat, machine, cells, Verdict.of(cells, machine, name -> Workloads.of(name).expectedNature()));
+                repeat, machine, cells, Verdict.of(cells, machine, Workloads::of));
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.render());
         out.flush();
@@ -102,10 +104,12 @@ final class LabCommand implements Callable<Integer> {
         void write(Writer out) throws IOException;
     }
 
-    private void write(Path file, WriteTo body) throws IOException {
+    private void write(Path file, WriteTo body) {
         try (Writer out = Files.newBufferedWriter(file)) {
             body.write(out);
+            spec.commandLine().getErr().println("simul lab: wrote " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + Options.reason(e), e);
         }
-        spec.commandLine().getErr().println("simul lab: wrote " + file);
     }
 }

@@ -1,7 +1,10 @@
 package dev.simul.cli;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -40,7 +43,11 @@ final class Options {
         }
     }
 
-    /** Fails now, before any work, if {@code file} could not be written later: nothing measured is then lost. */
+    /**
+     * Fails now, before any work, if {@code file} could not be written later, so that nothing measured is lost:
+     * an existing file must open for writing (it is not truncated), a new one must be creatable (a probe file is
+     * created and deleted beside it).
+     */
     static void checkWritable(CommandSpec spec, String option, Path file) {
         if (file == null) {
             return;
@@ -48,15 +55,39 @@ final class Options {
         Path absolute = file.toAbsolutePath();
         Path folder = absolute.getParent();
         String problem = null;
-        if (Files.isDirectory(absolute)) {
-            problem = "it is a folder";
-        } else if (folder == null || !Files.isDirectory(folder)) {
-            problem = "folder " + folder + " does not exist";
-        } else if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(folder)) {
-            problem = "permission denied";
+        try {
+            if (Files.isDirectory(absolute)) {
+                problem = "it is a folder";
+            } else if (folder == null || !Files.isDirectory(folder)) {
+                problem = "folder " + folder + " does not exist";
+            } else if (Files.exists(absolute)) {
+                FileChannel.open(absolute, StandardOpenOption.WRITE).close();
+            } else {
+                Files.delete(Files.createTempFile(folder, ".simul-", ".probe"));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            problem = reason(e);
         }
         if (problem != null) {
             throw usage(spec, "cannot write " + option + " " + file + ": " + problem);
         }
+    }
+
+    /** Fails if two output options name the same file: the second would overwrite the first. */
+    static void checkDistinct(CommandSpec spec, Path a, String optionA, Path b, String optionB) {
+        if (a != null && b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            throw usage(spec, optionA + " and " + optionB + " name the same file " + a);
+        }
+    }
+
+    /** What went wrong with a file, in a few words. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

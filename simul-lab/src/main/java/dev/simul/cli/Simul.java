@@ -70,8 +70,7 @@ public final class Simul implements Runnable {
     /** The message of the exception that says what went wrong, below the wrappers that only carry it. */
     private static String message(Throwable e) {
         Throwable root = e;
-        while ((root instanceof java.util.concurrent.ExecutionException
-                || root instanceof java.io.UncheckedIOException) && root.getCause() != null) {
+        while (root instanceof java.util.concurrent.ExecutionException && root.getCause() != null) {
             root = root.getCause();
         }
         String m = root.getMessage();

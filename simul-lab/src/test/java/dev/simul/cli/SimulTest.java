@@ -37,6 +37,8 @@ class SimulTest {
                 {"lab", "--scale", "-1"},
                 {"lab", "--repeat", "many"},
                 {"lab", "--json", "/no/such/folder/out.json"},
+                {"lab", "--json", "/proc/out.json"},
+                {"lab", "--json", "same.out", "--csv", "same.out"},
                 {"demo", "countdown", "--mode", "fibers"},
                 {"demo"},
                 {"frobnicate"},

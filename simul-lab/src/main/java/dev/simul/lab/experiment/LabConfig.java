@@ -15,7 +15,7 @@ import java.util.List;
 public record LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale) {
 
     /** The default scale: keeps a full {@code simul lab} around one minute on 2 cores. */
-    public static final double DEFAULT_SCALE = 0.4;
+    public static final double DEFAULT_SCALE = 0.3;
 
     public LabConfig {
         workloads = List.copyOf(workloads);

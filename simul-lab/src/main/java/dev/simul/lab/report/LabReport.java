@@ -1,8 +1,5 @@
 package dev.simul.lab.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.experiment.Measurement;
 import dev.simul.lab.machine.Machine;
@@ -31,13 +28,9 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
 
     private static final int BAR_WIDTH = 40;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     /** Writes the report as JSON. */
     public void writeJson(Writer out) throws IOException {
-        JSON.writeValue(out, this);
+        Json.mapper().writeValue(out, this);
     }
 
     /** Writes one CSV line per measured run, with a header; medians are derived from these. */

@@ -33,27 +33,29 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     static final double CPU_BOUND_BUSY = 0.6;
     /** A sequential run less busy than this is I/O-bound. */
     static final double IO_BOUND_BUSY = 0.2;
+    /** Below this wall time, CPU time in 10 ms ticks (and JIT work) makes the nature uncertain. */
+    static final double SHORT_RUN_S = 0.5;
     /** Two medians closer than this fraction are a tie on a shared, noisy machine. */
     static final double TIE = 0.05;
 
     /**
      * One verdict per workload, in the order the cells list them.
      *
-     * @param expectedNature what the seeds call each workload ("CPU-bound", "I/O-bound"), or null if they do not;
-     *                       a measurement that disagrees is pointed out
+     * @param workloads the workload of each name, or null for one the lab does not know: what the seeds call it
+     *                  is checked against the measurement, and its notes on the loop mode are added
      */
-    public static List<Verdict> of(List<Cell> cells, Machine machine, Function<String, String> expectedNature) {
+    public static List<Verdict> of(List<Cell> cells, Machine machine, Function<String, Workload> workloads) {
         Map<String, List<Cell>> byWorkload = new LinkedHashMap<>();
         for (Cell cell : cells) {
             byWorkload.computeIfAbsent(cell.workload(), k -> new ArrayList<>()).add(cell);
         }
         List<Verdict> verdicts = new ArrayList<>();
         byWorkload.forEach((workload, row) -> verdicts.add(judge(workload, row, machine,
-                expectedNature.apply(workload))));
+                workloads.apply(workload))));
         return verdicts;
     }
 
-    private static Verdict judge(String workload, List<Cell> row, Machine machine, String expected) {
+    private static Verdict judge(String workload, List<Cell> row, Machine machine, Workload known) {
         List<Cell> ranked = row.stream().sorted(Comparator.comparingDouble(Cell::wallS)).toList();
         Cell winner = ranked.getFirst();
         Cell sequential = row.stream().filter(c -> c.mode().equals(Runners.SEQUENTIAL)).findFirst().orElse(null);
@@ -92,24 +94,32 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
             default -> mixed(winner, busy, sequential != null);
         };
-        if (expected != null && !expected.equals(nature)) {
-            why += " The seeds call this job " + expected + "; measured here on the JVM, it is " + nature + ".";
+        why += onTheLoop(row, nature, sequential, known);
+        if (known != null && !known.expectedNature().equals(nature)) {
+            why += " The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
+                    + nature + ".";
+        }
+        if (judged.wallS() < SHORT_RUN_S) {
+            why += " These runs are short (under %.1f s): CPU time comes in 10 ms ticks and includes JIT compilation,"
+                    .formatted(SHORT_RUN_S) + " so the CPU-bound or I/O-bound call is rough; use a larger --scale.";
         }
         return new Verdict(workload, winner.mode(), winner.speedup(), nature, busy, headline.toString(), why);
     }
 
     private static String cpuBound(Cell winner, Cell sequential, double busy, Machine machine) {
         int cpus = machine.logicalCpus();
-        int cap = Math.min(winner.tasks(), cpus);
+        int cap = Math.min(Math.min(winner.tasks(), winner.workers()), cpus);
         String measured = busyPhrase(sequential != null, busy);
         if (winner.mode().equals(Runners.SEQUENTIAL)) {
-            return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: with "
-                    + cpus + " logical CPU" + (cpus > 1 ? "s" : "") + ", parallel runs only add overhead here.";
+            return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: parallelism needs"
+                    + " both cores and workers, and this machine has " + cpus + " logical CPU" + (cpus > 1 ? "s" : "")
+                    + ".";
         }
         String why = ("CPU-bound (%s): the tasks compute, they do not wait, so only parallelism helps. %s kept %.1f of"
-                + " %d logical CPUs busy; %d tasks on %d CPUs cap the speedup at %dx. The JVM has no GIL: its threads"
-                + " run CPU work in parallel, which CPython's threads cannot.")
-                .formatted(measured, winner.mode(), winner.coresBusy(), cpus, winner.tasks(), cpus, cap);
+                + " %d logical CPUs busy; %d tasks on %d workers and %d CPUs cap the speedup at %dx. The JVM has no"
+                + " GIL: its threads run CPU work in parallel, which CPython's threads cannot.")
+                .formatted(measured, winner.mode(), winner.coresBusy(), cpus, winner.tasks(), winner.workers(), cpus,
+                        cap);
         if (sequential != null && winner.speedup() > cap * (1 + TIE) && winner.cpuS() < sequential.cpuS()) {
             why += " It beat that cap because it also used less CPU in all (%s vs %s): the sequential run did more"
                     .formatted(seconds(winner.cpuS()), seconds(sequential.cpuS()))
@@ -132,6 +142,21 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         String measured = busyPhrase(fromSequential, busy);
         return ("Mixed (%s): part computing, part waiting for the OS. %s overlapped both and kept %.1f cores busy.")
                 .formatted(measured, winner.mode(), winner.coresBusy());
+    }
+
+    /** What the loop mode's cell shows, for a workload whose row has one. */
+    private static String onTheLoop(List<Cell> row, String nature, Cell sequential, Workload known) {
+        Cell loop = row.stream().filter(c -> c.mode().equals(Runners.LOOP)).findFirst().orElse(null);
+        if (loop == null) {
+            return "";
+        }
+        String vs = sequential != null ? " (%.2fx sequential)".formatted(loop.speedup()) : "";
+        String note = known != null && known.onTheLoop() != null ? " " + known.onTheLoop() : "";
+        if (nature.equals(Workload.CPU_BOUND) && note.isEmpty()) {
+            return " The loop took %s%s: its coroutines share one thread, so CPU work runs one task after another;"
+                    .formatted(seconds(loop.wallS()), vs) + " coroutines give concurrency, not parallelism.";
+        }
+        return " The loop took %s%s on its one thread.".formatted(seconds(loop.wallS()), vs) + note;
     }
 
     /** The measurement the nature was judged on, in words. */

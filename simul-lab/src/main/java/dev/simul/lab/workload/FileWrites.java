@@ -1,6 +1,7 @@
 package dev.simul.lab.workload;
 
 import dev.simul.runner.Runner;
+import dev.simul.task.Wait;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +14,16 @@ import java.util.stream.Stream;
 
 /**
  * Seed 004's {@code io_bound(i)}: 4 tasks, each writing "This is a sample text" 8**8 times to its own file. The
- * files go into a fresh temporary folder that is deleted after the run, whatever happens (the seed leaves the
- * clean-up to the user). Each write goes through a buffered writer, as Python's {@code f.write} does.
+ * files go into a fresh temporary folder that is deleted after the run, even if it fails or the JVM is stopped
+ * meanwhile (the seed leaves the clean-up to the user); a run that would fill the disk does not start. Each write goes through a buffered writer, as Python's {@code f.write} does.
  */
 public final class FileWrites extends Workload {
 
     static final String TEXT = "This is a sample text";
     static final int WRITES = 1 << 24; // 8**8
     private static final int TASKS = 4;
+    /** Space left free for everything else on the disk. */
+    private static final long MARGIN_BYTES = 64L << 20;
 
     static long writes(double scale) {
         return Math.max(1, Math.round(WRITES * scale));
@@ -32,13 +35,29 @@ public final class FileWrites extends Workload {
     }
 
     @Override
+    public String onTheLoop() {
+        return "Its writes block, so on the loop they ran on the loop's helper threads (Wait.blocking, like"
+                + " asyncio's run_in_executor) while the loop thread only waited for them.";
+    }
+
+    @Override
     public void run(Runner runner, double scale) throws Exception {
         long writes = writes(scale);
         Path folder = Files.createTempDirectory("simul-files-");
+        // Deleted in the finally block; the hook covers a JVM stopped meanwhile (Ctrl-C, kill).
+        Thread cleanUp = new Thread(() -> deleteQuietly(folder), "simul-files-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
+            long needed = TASKS * writes * TEXT.length();
+            long free = Files.getFileStore(folder).getUsableSpace();
+            if (needed > free - MARGIN_BYTES) {
+                throw new IllegalStateException("files: needs %.1f GB free in %s, only %.1f GB are; lower --scale"
+                        .formatted(needed / 1e9, folder.getParent(), free / 1e9));
+            }
             List<String> files = IntStream.range(0, TASKS).mapToObj(i -> folder.resolve("file" + i + ".txt").toString())
                     .toList();
-            List<Long> sizes = runner.map(file -> write(file, writes), files);
+            // Wait.blocking: in place on a blocking mode; on the loop, on the loop's helper threads.
+            List<Long> sizes = runner.map(file -> Wait.blocking(() -> write(file, writes)), files);
             long expected = writes * TEXT.length();
             for (int i = 0; i < TASKS; i++) {
                 long onDisk = Files.size(Path.of(files.get(i)));
@@ -49,6 +68,19 @@ public final class FileWrites extends Workload {
             }
         } finally {
             deleteRecursively(folder);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs anyway, and finds nothing left
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try {
+            deleteRecursively(folder);
+        } catch (IOException e) {
+            System.err.println("simul: could not delete " + folder + ": " + e.getMessage());
         }
     }
 

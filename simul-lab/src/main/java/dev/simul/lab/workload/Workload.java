@@ -40,6 +40,14 @@ public abstract class Workload {
      */
     public abstract void run(Runner runner, double scale) throws Exception;
 
+    /**
+     * What the report should say about this job in the loop mode, if anything: how it keeps blocking work off
+     * the loop's thread, say. Null by default.
+     */
+    public String onTheLoop() {
+        return null;
+    }
+
     public final String name() {
         return name;
     }

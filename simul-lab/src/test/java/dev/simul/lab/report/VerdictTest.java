@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.workload.Workloads;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class VerdictTest {
     void aMeasurementThatContradictsTheSeedsIsPointedOut() {
         Verdict v = Verdict.of(List.of(
                 cell("files", "sequential", 1, 1.0, 1.0, 1.0),
-                cell("files", "threads", 2, 0.4, 0.7, 1.0)), TWO_CORES, Map.of("files", "I/O-bound")::get).getFirst();
+                cell("files", "threads", 2, 0.4, 0.7, 1.0)), TWO_CORES, Map.of("files", Workloads.of("files"))::get).getFirst();
         assertThat(v.nature()).isEqualTo("CPU-bound");
         assertThat(v.headline()).isEqualTo("files: threads wins, 2.50x sequential (0.40 s vs 1.00 s)");
         assertThat(v.why()).contains("It beat that cap because it also used less CPU in all (0.70 s vs 1.00 s)",
@@ -67,7 +68,7 @@ class VerdictTest {
     @Test
     void aMeasurementThatAgreesWithTheSeedsSaysNothingMore() {
         Verdict v = Verdict.of(List.of(cell("api", "sequential", 1, 7.0, 0.0, 7.0),
-                cell("api", "virtual", 2, 4.0, 0.0, 7.0)), TWO_CORES, Map.of("api", "I/O-bound")::get).getFirst();
+                cell("api", "virtual", 2, 4.0, 0.0, 7.0)), TWO_CORES, Map.of("api", Workloads.of("api"))::get).getFirst();
         assertThat(v.why()).doesNotContain("seeds");
     }
 
