@@ -1,10 +1,8 @@
 package dev.simul.loop;
 
-import dev.simul.runner.Handle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 
@@ -35,6 +33,8 @@ public final class Coroutine<T> extends LoopFuture<T> {
     private Strand strand;
     private Object waiting;
     private boolean cancelRequested;
+    /** How many times cancel() asked this started coroutine to stop; a timeout tells its own request apart. */
+    private int cancelRequests;
     /** The loop's list of unfinished coroutines, for dumps and for closing. */
     Coroutine<?> prevLive;
     Coroutine<?> nextLive;
@@ -140,6 +140,7 @@ public final class Coroutine<T> extends LoopFuture<T> {
             return super.cancel(false); // never started: the body never runs
         }
         cancelRequested = true;
+        cancelRequests++;
         Object w = waiting;
         if (w instanceof LoopFuture<?> f && f.loop == loop) {
             f.cancel(false); // asyncio's rule: cancelling a task cancels the future it awaits, which wakes it
@@ -188,16 +189,7 @@ public final class Coroutine<T> extends LoopFuture<T> {
             return;
         }
         waiting = future;
-        if (future instanceof LoopFuture<?> f && f.loop == loop) {
-            f.onDone(done -> wake(done));
-        } else if (future instanceof Handle<?> h) {
-            h.onDone(done -> loop.callSoonThreadsafe(() -> wake(future)));
-        } else if (future instanceof CompletableFuture<?> cf) {
-            cf.whenComplete((r, e) -> loop.callSoonThreadsafe(() -> wake(future)));
-        } else {
-            throw new IllegalArgumentException("a coroutine can await a LoopFuture, a runner's Handle or a"
-                    + " CompletableFuture; got " + future.getClass().getName());
-        }
+        loop.whenDone(future, () -> wake(future));
         suspendHere();
         checkCancelled();
     }
@@ -218,6 +210,10 @@ public final class Coroutine<T> extends LoopFuture<T> {
     private void suspendHere() {
         strand.suspend();
         waiting = null;
+    }
+
+    int cancelRequests() {
+        return cancelRequests;
     }
 
     /** Where this coroutine is suspended, innermost frame first; empty if it is not suspended. */

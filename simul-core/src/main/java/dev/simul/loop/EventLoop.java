@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -255,6 +257,23 @@ public final class EventLoop implements AutoCloseable {
             executor = Runners.threads(Math.min(32, Runtime.getRuntime().availableProcessors() + 4));
         }
         return executor;
+    }
+
+    /**
+     * Runs {@code action} on this loop's thread once {@code future} is done: a future of this loop, a runner's
+     * {@link dev.simul.runner.Handle}, or a {@link CompletableFuture}; those are what coroutines can await.
+     */
+    void whenDone(Future<?> future, Runnable action) {
+        if (future instanceof LoopFuture<?> f && f.loop == this) {
+            f.onDone(done -> action.run());
+        } else if (future instanceof dev.simul.runner.Handle<?> h) {
+            h.onDone(done -> callSoonThreadsafe(action));
+        } else if (future instanceof CompletableFuture<?> cf) {
+            cf.whenComplete((r, e) -> callSoonThreadsafe(action));
+        } else {
+            throw new IllegalArgumentException("a coroutine can await a LoopFuture, a runner's Handle or a"
+                    + " CompletableFuture; got " + future.getClass().getName());
+        }
     }
 
     private void link(Coroutine<?> c) {

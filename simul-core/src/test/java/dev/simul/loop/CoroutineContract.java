@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -318,6 +320,217 @@ abstract class CoroutineContract {
             });
             assertThat(sum).isEqualTo(10_000L * 9_999 / 2);
         }
+    }
+
+    // ---- gather, wait, asCompleted, timeout, waitFor, shield ----
+
+    private static Callable<Integer> after(long millis, int value) {
+        return () -> {
+            Async.sleep(Duration.ofMillis(millis));
+            return value;
+        };
+    }
+
+    @Test
+    void gatherReturnsResultsInOrderAndFailsFastCancellingTheRest() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                assertThat(Async.gather(Async.spawn(after(30, 1)), Async.spawn(after(10, 2)),
+                        Async.spawn(after(20, 3)))).containsExactly(1, 2, 3);
+                Coroutine<Integer> slow = Async.spawn(after(1000, 1));
+                Coroutine<Integer> failing = Async.spawn(() -> {
+                    Async.sleep(Duration.ofMillis(10));
+                    throw new IllegalStateException("failed");
+                });
+                long start = loop.time();
+                assertThatThrownBy(() -> Async.gather(slow, failing)).hasMessage("failed");
+                assertThat(loop.time() - start).isEqualTo(Duration.ofMillis(10).toNanos());
+                Async.sleep(Duration.ZERO);
+                assertThat(slow.isCancelled()).isTrue();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void gatherSettledCollectsEveryOutcome() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                List<Coroutine<Integer>> all = List.of(Async.spawn(after(5, 1)), Async.spawn(() -> {
+                    throw new IOException("io");
+                }));
+                List<Coroutine<Integer>> settled = Async.gatherSettled(all);
+                assertThat(settled.get(0).resultNow()).isEqualTo(1);
+                assertThat(settled.get(1).exceptionNow()).hasMessage("io");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void waitSplitsDoneFromPending() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                Coroutine<Integer> fast = Async.spawn(after(10, 1));
+                Coroutine<Integer> slow = Async.spawn(after(50, 2));
+                Async.Waited<Coroutine<Integer>> first = Async.wait(List.of(slow, fast),
+                        Async.Until.FIRST_COMPLETED, null);
+                assertThat(first.done()).containsExactly(fast);
+                assertThat(first.pending()).containsExactly(slow);
+                Async.Waited<Coroutine<Integer>> timedOut = Async.wait(List.of(slow), Async.Until.ALL_COMPLETED,
+                        Duration.ofMillis(5));
+                assertThat(timedOut.pending()).containsExactly(slow);
+                Async.Waited<Coroutine<Integer>> all = Async.wait(List.of(slow, fast), Async.Until.ALL_COMPLETED,
+                        null);
+                assertThat(all.done()).containsExactly(slow, fast);
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void asCompletedYieldsInCompletionOrder() throws Exception {
+        List<Integer> order = new ArrayList<>();
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                List<Coroutine<Integer>> all = List.of(Async.spawn(after(30, 30)), Async.spawn(after(10, 10)),
+                        Async.spawn(after(20, 20)));
+                for (Coroutine<Integer> next : Async.asCompleted(all)) {
+                    order.add(Async.await(next));
+                }
+                return null;
+            });
+        }
+        assertThat(order).containsExactly(10, 20, 30);
+    }
+
+    @Test
+    void timeoutCancelsTheBodyAtItsWaitAndThrowsTimeoutException() throws Exception {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                assertThatThrownBy(() -> Async.timeout(Duration.ofSeconds(1), () -> {
+                    try {
+                        Async.sleep(Duration.ofHours(1));
+                        return "slept";
+                    } finally {
+                        log.add("finally");
+                    }
+                })).isInstanceOf(TimeoutException.class);
+                assertThat(Async.timeout(Duration.ofSeconds(1), () -> "quick")).isEqualTo("quick");
+                Async.sleep(Duration.ofSeconds(5)); // the expired timer of the quick body was cancelled
+                return null;
+            });
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofSeconds(6).toNanos());
+        }
+        assertThat(log).containsExactly("finally");
+    }
+
+    @Test
+    void waitForCancelsTheAwaitedWorkOnTimeOut() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                Coroutine<Integer> slow = Async.spawn(after(10_000, 1));
+                assertThatThrownBy(() -> Async.waitFor(slow, Duration.ofMillis(100)))
+                        .isInstanceOf(TimeoutException.class);
+                Async.sleep(Duration.ZERO);
+                assertThat(slow.isCancelled()).isTrue();
+                assertThat(Async.waitFor(Async.spawn(after(10, 7)), Duration.ofMillis(100))).isEqualTo(7);
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aShieldKeepsTheWorkGoingWhenItsWaiterIsCancelled() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                Coroutine<Integer> work = Async.spawn(after(100, 42));
+                Coroutine<Integer> waiter = Async.spawn(() -> Async.await(Async.shield(work)));
+                Async.sleep(Duration.ofMillis(10));
+                waiter.cancel(false);
+                assertThatThrownBy(() -> Async.await(waiter)).isInstanceOf(CancellationException.class);
+                assertThat(Async.await(work)).isEqualTo(42);
+                return null;
+            });
+        }
+    }
+
+    // ---- task groups ----
+
+    @Test
+    void aTaskGroupWaitsForEveryChild() throws Exception {
+        try (EventLoop loop = newLoop()) {
+            List<Integer> results = loop.run(() -> TaskGroup.run(group -> {
+                Coroutine<Integer> a = group.spawn(after(30, 1));
+                Coroutine<Integer> b = group.spawn(after(10, 2));
+                return () -> List.of(a.resultNow(), b.resultNow());
+            }));
+            assertThat(results).containsExactly(1, 2);
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(30).toNanos());
+        }
+    }
+
+    @Test
+    void theFirstFailureCancelsTheSiblingsAndEveryFailureIsReported() throws Exception {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                assertThatThrownBy(() -> TaskGroup.run(group -> {
+                    group.spawn(() -> {
+                        try {
+                            Async.sleep(Duration.ofHours(1));
+                        } finally {
+                            log.add("sibling cancelled");
+                        }
+                        return null;
+                    });
+                    group.spawn(() -> {
+                        Async.sleep(Duration.ofMillis(10));
+                        throw new IllegalStateException("first");
+                    });
+                    group.spawn(() -> {
+                        try {
+                            Async.sleep(Duration.ofHours(1));
+                        } finally {
+                            throw new IOException("second, while cancelled");
+                        }
+                    });
+                    Async.sleep(Duration.ofHours(2)); // the body is cancelled too
+                    log.add("body went on");
+                    return () -> null;
+                })).isInstanceOfSatisfying(TaskGroupException.class, e -> assertThat(e.failures())
+                        .extracting(Throwable::getMessage).containsExactly("first", "second, while cancelled"));
+                return null;
+            });
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(10).toNanos());
+        }
+        assertThat(log).containsExactly("sibling cancelled");
+    }
+
+    @Test
+    void cancellingTheGroupsCoroutineCancelsTheChildrenAndPropagates() throws Exception {
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = newLoop()) {
+            loop.run(() -> {
+                Coroutine<Object> outer = Async.spawn(() -> TaskGroup.run(group -> {
+                    group.spawn(() -> {
+                        try {
+                            Async.sleep(Duration.ofHours(1));
+                        } finally {
+                            log.add("child cancelled");
+                        }
+                        return null;
+                    });
+                    return () -> null;
+                }));
+                Async.sleep(Duration.ofMillis(1));
+                outer.cancel(false);
+                assertThatThrownBy(() -> Async.await(outer)).isInstanceOf(CancellationException.class);
+                return null;
+            });
+        }
+        assertThat(log).containsExactly("child cancelled");
     }
 
     @Test

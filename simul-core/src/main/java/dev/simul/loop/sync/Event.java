@@ -1,0 +1,34 @@
+package dev.simul.loop.sync;
+
+/**
+ * A flag that coroutines can wait for (asyncio.Event): {@link #set()} wakes every waiter, and later waits return
+ * at once until {@link #clear()}. Loop thread only.
+ */
+public final class Event {
+
+    private final Waiters waiters = new Waiters();
+    private boolean set;
+
+    /** Sets the flag and wakes every waiter. */
+    public void set() {
+        set = true;
+        waiters.signalAll();
+    }
+
+    /** Clears the flag. */
+    public void clear() {
+        set = false;
+    }
+
+    /** Whether the flag is set. */
+    public boolean isSet() {
+        return set;
+    }
+
+    /** Returns when the flag is set (at once if it is). */
+    public void await() {
+        if (!set) {
+            waiters.await(() -> { }); // a wake-up of an Event is for everyone: nothing to pass on
+        }
+    }
+}
