@@ -1,0 +1,261 @@
+package dev.simul.loop.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simul.loop.Async;
+import dev.simul.loop.Coroutine;
+import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Lock, Semaphore, Event, Condition and Queue, on a virtual clock. */
+@Timeout(30)
+class SyncPrimitivesTest {
+
+    private final VirtualClock clock = new VirtualClock();
+
+    private <T> T run(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop(clock)) {
+            return loop.run(main);
+        }
+    }
+
+    private static void tick() {
+        Async.sleep(Duration.ZERO);
+    }
+
+    @Test
+    void aLockKeepsAReadSleepWriteAtomicAcrossWaits() throws Exception {
+        int[] counter = {0};
+        Lock lock = new Lock();
+        run(() -> {
+            List<Coroutine<Void>> all = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                all.add(Async.spawn(() -> {
+                    lock.acquire();
+                    try {
+                        int read = counter[0];
+                        Async.sleep(Duration.ofMillis(10)); // without the lock, every coroutine reads 0
+                        counter[0] = read + 1;
+                    } finally {
+                        lock.release();
+                    }
+                    return null;
+                }));
+            }
+            Async.gather(all);
+            return null;
+        });
+        assertThat(counter[0]).isEqualTo(5);
+        assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(50).toNanos());
+        assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void semaphorePermitsGoInFifoOrderAndACancelledWaiterPassesItsPermitOn() throws Exception {
+        Semaphore semaphore = new Semaphore(1);
+        List<String> got = new ArrayList<>();
+        run(() -> {
+            semaphore.acquire();
+            Coroutine<Void> b = Async.spawn(() -> {
+                semaphore.acquire();
+                got.add("b");
+                return null;
+            });
+            Coroutine<Void> c = Async.spawn(() -> {
+                semaphore.acquire();
+                got.add("c");
+                semaphore.release();
+                return null;
+            });
+            tick(); // b and c now wait, in that order
+            semaphore.release(); // hands the permit to b ...
+            b.cancel(false); // ... which is cancelled before it resumes: the permit must reach c
+            assertThatThrownBy(() -> Async.await(b)).isInstanceOf(CancellationException.class);
+            Async.await(c);
+            assertThat(semaphore.available()).isEqualTo(1);
+            return null;
+        });
+        assertThat(got).containsExactly("c");
+    }
+
+    @Test
+    void anEventWakesEveryWaiter() throws Exception {
+        Event event = new Event();
+        List<String> woke = new ArrayList<>();
+        run(() -> {
+            List<Coroutine<Void>> waiters = new ArrayList<>();
+            for (String name : List.of("a", "b", "c")) {
+                waiters.add(Async.spawn(() -> {
+                    event.await();
+                    woke.add(name);
+                    return null;
+                }));
+            }
+            Async.sleep(Duration.ofSeconds(1));
+            assertThat(woke).isEmpty();
+            event.set();
+            Async.gather(waiters);
+            event.await(); // set: returns at once
+            assertThat(event.isSet()).isTrue();
+            return null;
+        });
+        assertThat(woke).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aConditionWaiterHoldsTheLockAgainWhenItReturnsEvenIfCancelled() throws Exception {
+        Condition condition = new Condition();
+        List<String> log = new ArrayList<>();
+        run(() -> {
+            Coroutine<Void> consumer = Async.spawn(() -> {
+                condition.lock().acquire();
+                try {
+                    condition.await();
+                    log.add("notified, lock held: " + condition.lock().isLocked());
+                } finally {
+                    condition.lock().release();
+                }
+                return null;
+            });
+            Coroutine<Void> cancelled = Async.spawn(() -> {
+                condition.lock().acquire();
+                try {
+                    condition.await();
+                } catch (CancellationException e) {
+                    log.add("cancelled, lock held: " + condition.lock().isLocked());
+                    throw e;
+                } finally {
+                    condition.lock().release();
+                }
+                return null;
+            });
+            tick();
+            cancelled.cancel(false);
+            tick();
+            condition.lock().acquire();
+            condition.signal();
+            condition.lock().release();
+            Async.await(consumer);
+            return null;
+        });
+        assertThat(log).containsExactly("cancelled, lock held: true", "notified, lock held: true");
+    }
+
+    @Test
+    void aNotificationToACancelledWaiterIsPassedOn() throws Exception {
+        Condition condition = new Condition();
+        List<String> woke = new ArrayList<>();
+        run(() -> {
+            List<Coroutine<Void>> waiters = new ArrayList<>();
+            for (String name : List.of("first", "second")) {
+                waiters.add(Async.spawn(() -> {
+                    condition.lock().acquire();
+                    try {
+                        condition.await();
+                        woke.add(name);
+                    } finally {
+                        condition.lock().release();
+                    }
+                    return null;
+                }));
+            }
+            tick();
+            condition.lock().acquire();
+            condition.signal(); // meant for "first" ...
+            waiters.getFirst().cancel(false); // ... which is cancelled before it takes it
+            condition.lock().release();
+            Async.gatherSettled(waiters);
+            return null;
+        });
+        assertThat(woke).containsExactly("second");
+    }
+
+    @Test
+    void aBoundedQueueMakesTheProducerWait() throws Exception {
+        Queue<Integer> queue = new Queue<>(2);
+        List<String> log = new ArrayList<>();
+        run(() -> {
+            Coroutine<Void> producer = Async.spawn(() -> {
+                for (int i = 0; i < 4; i++) {
+                    queue.put(i);
+                    log.add("put " + i + " @" + clock.elapsed() / 1_000_000);
+                }
+                return null;
+            });
+            for (int i = 0; i < 4; i++) {
+                Async.sleep(Duration.ofMillis(100));
+                log.add("took " + queue.take());
+            }
+            Async.await(producer);
+            return null;
+        });
+        assertThat(log).containsExactly("put 0 @0", "put 1 @0", "took 0", "put 2 @100", "took 1", "put 3 @200",
+                "took 2", "took 3");
+    }
+
+    @Test
+    void aTakerCancelledAfterBeingWokenLosesNoItem() throws Exception {
+        Queue<String> queue = new Queue<>();
+        run(() -> {
+            Coroutine<String> first = Async.spawn(queue::take);
+            Coroutine<String> second = Async.spawn(queue::take);
+            tick();
+            queue.put("only item"); // wakes "first" ...
+            first.cancel(false); // ... which is cancelled before it takes it
+            assertThat(Async.await(second)).isEqualTo("only item");
+            assertThat(first.isCancelled()).isTrue();
+            assertThat(queue.isEmpty()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void underRandomCancellationsEveryItemIsTakenExactlyOnce() throws Exception {
+        Queue<Integer> queue = new Queue<>(3);
+        List<Integer> taken = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        run(() -> {
+            Coroutine<Void> producer = Async.spawn(() -> {
+                for (int i = 0; i < 500; i++) {
+                    queue.put(i);
+                    if (random.nextInt(4) == 0) {
+                        tick();
+                    }
+                }
+                return null;
+            });
+            while (taken.size() < 500) {
+                Coroutine<Integer> taker = Async.spawn(queue::take);
+                if (random.nextBoolean()) {
+                    tick();
+                    taker.cancel(false); // sometimes before, sometimes after it was woken or took an item
+                }
+                Async.gatherSettled(List.of(taker));
+                if (!taker.isCancelled()) {
+                    taken.add(taker.resultNow());
+                }
+            }
+            Async.await(producer);
+            return null;
+        });
+        assertThat(taken).isEqualTo(java.util.stream.IntStream.range(0, 500).boxed().toList());
+    }
+
+    @Test
+    void primitivesRefuseUseOutsideACoroutine() {
+        assertThat(new Lock().tryAcquire()).isTrue(); // never waits, so it works anywhere
+        assertThatThrownBy(() -> {
+            Semaphore s = new Semaphore(0);
+            s.acquire();
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a coroutine");
+        assertThatThrownBy(() -> new Queue<>(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
