@@ -1,9 +1,11 @@
 package dev.simul.cli;
 
+import dev.simul.lab.demo.Exhibition;
 import dev.simul.lab.workload.Countdown;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code simul demo}: the seeds' small demonstrations, one mode at a time. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "The seeds' demonstrations.",
-        subcommands = DemoCommand.CountdownDemo.class)
+        subcommands = {DemoCommand.CountdownDemo.class, DemoCommand.SimulDemo.class})
 final class DemoCommand implements Runnable {
 
     @Spec
@@ -21,7 +23,7 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        throw Options.usage(spec, "name a demo: countdown");
+        throw Options.usage(spec, "name a demo: countdown, simul");
     }
 
     /** Seed 000: countdown(5) and countup(5), showing the interleaving a mode produces. */
@@ -34,7 +36,8 @@ final class DemoCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--mode", paramLabel = "M", defaultValue = Runners.SEQUENTIAL,
-                description = "sequential, threads or virtual (default: ${DEFAULT-VALUE})")
+                description = "a mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+                completionCandidates = LabCommand.Modes.class)
         String mode;
 
         @Option(names = "--workers", paramLabel = "N", description = "workers (default: the mode's default)")
@@ -64,6 +67,56 @@ final class DemoCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /** Seed 004: Judit Polgar's chess exhibition, played synchronously and on the event loop. */
+    @Command(name = "simul", mixinStandardHelpOptions = true,
+            description = "Seed 004's chess exhibition: 24 boards, 5 s per master move, 55 s per opponent move, 30"
+                    + " move pairs; played one board at a time and on the event loop, time-scaled.")
+    static final class SimulDemo implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--scale", paramLabel = "F", defaultValue = "0.0001",
+                description = "time factor (default: ${DEFAULT-VALUE}: the 12 h exhibition takes about 4 s)")
+        double scale;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(scale > 0) || scale > 1) {
+                throw Options.usage(spec, "--scale must be above 0 and at most 1, got " + scale);
+            }
+            Exhibition game = Exhibition.SEED;
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Seed 004's simul: Judit Polgar plays %d opponents, %d move pairs each; her move takes %d s,"
+                    + " theirs %d s.%nTime-scaled by %s: 1 h of the exhibition takes %.2f s here.%n", game.boards(),
+                    game.movePairs(), game.masterMove().toSeconds(), game.opponentMove().toSeconds(),
+                    java.math.BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString(), 3600 * scale);
+            out.flush();
+            Duration sync;
+            try (Runner runner = Runners.sequential()) {
+                sync = game.play(runner, scale);
+            }
+            report(out, "synchronous, one board at a time:      ", sync, game.synchronousLength());
+            Duration loop;
+            try (Runner runner = Runners.loop()) {
+                loop = game.play(runner, scale);
+            }
+            report(out, "on the loop, moving from board to board:", loop, game.concurrentLength());
+            double expected = (double) game.synchronousLength().toNanos() / game.concurrentLength().toNanos();
+            out.printf("The loop finished %.1fx sooner (expected %.0fx): Judit's own moves cannot overlap, but the"
+                    + " opponents' thinking does, on one thread.%n", (double) sync.toNanos() / loop.toNanos(),
+                    expected);
+            out.flush();
+            return 0;
+        }
+
+        private void report(PrintWriter out, String label, Duration measured, Duration expected) {
+            out.printf("%s %.2f s measured = %.2f h at scale 1 (expected %.1f h)%n", label,
+                    measured.toNanos() / 1e9, measured.toNanos() / 1e9 / scale / 3600, expected.toSeconds() / 3600.0);
+            out.flush();
         }
     }
 }

@@ -41,6 +41,7 @@ class SimulTest {
                 {"lab", "--json", "same.out", "--csv", "same.out"},
                 {"demo", "countdown", "--mode", "fibers"},
                 {"demo"},
+                {"demo", "simul", "--scale", "2"},
                 {"frobnicate"},
         };
         for (String[] args : cases) {
@@ -57,7 +58,7 @@ class SimulTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
-                {"demo", "countdown", "--help"}}) {
+                {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}}) {
             Result r = run(args);
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("Usage:");
@@ -87,6 +88,13 @@ class SimulTest {
         assertThat(results.get(0).get("workload").asText()).isEqualTo("countdown");
         assertThat(results.get(0).get("runs")).hasSize(2);
         assertThat(Files.readAllLines(csv)).hasSize(1 + 4 * 2);
+    }
+
+    @Test
+    void theSimulDemoPrintsBothTotals() {
+        Result r = run("demo", "simul", "--scale", "0.000002");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("synchronous", "expected 12.0 h", "on the loop", "expected 1.0 h", "sooner");
     }
 
     @Test
