@@ -501,6 +501,15 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Called from the cleaner's thread for a failure nobody retrieved. */
+    void reportUnretrieved(String context, Throwable error) {
+        try {
+            callSoonThreadsafe(() -> handleException(context, error));
+        } catch (IllegalStateException closed) {
+            logException(this, context, error);
+        }
+    }
+
     private static void logException(EventLoop loop, String context, Throwable error) {
         LOG.log(System.Logger.Level.ERROR, loop.name + ": " + context, error);
     }

@@ -1,6 +1,7 @@
 package dev.simul.loop;
 
 import dev.simul.runner.Handle;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -29,8 +30,34 @@ public class LoopFuture<T> implements Handle<T> {
     private static final int FAILED = 2;
     private static final int CANCELLED = 3;
 
+    /** Reports failures that nobody looked at once their future is garbage (asyncio's "never retrieved"). */
+    private static final Cleaner CLEANER = Cleaner.create(r -> Thread.ofPlatform().daemon().name("simul-unretrieved")
+            .unstarted(r));
+
+    /** A failure to report if nobody retrieves it; must not refer to its future, or that would never be garbage. */
+    private static final class Unretrieved implements Runnable {
+        final EventLoop loop;
+        final String what;
+        final Throwable error;
+        volatile boolean retrieved;
+
+        Unretrieved(EventLoop loop, String what, Throwable error) {
+            this.loop = loop;
+            this.what = what;
+            this.error = error;
+        }
+
+        @Override
+        public void run() {
+            if (!retrieved) {
+                loop.reportUnretrieved(what + " failed and nobody retrieved its exception", error);
+            }
+        }
+    }
+
     final EventLoop loop;
     private volatile int state;
+    private volatile Unretrieved unretrieved;
     private T result;
     private Throwable exception;
     /** Callbacks to schedule when done; null once scheduled. Guarded by this. */
@@ -61,15 +88,30 @@ public class LoopFuture<T> implements Handle<T> {
 
     /** Completes with {@code error}; false if already done. */
     public boolean fail(Throwable error) {
+        boolean watched;
         synchronized (this) {
             if (state != PENDING) {
                 return false;
             }
             exception = error;
             state = FAILED;
+            watched = callbacks == null; // nobody listens yet: report the failure if nobody ever looks at it
+        }
+        if (watched) {
+            Unretrieved watch = new Unretrieved(loop, toString(), error);
+            unretrieved = watch;
+            CLEANER.register(this, watch);
         }
         finish();
         return true;
+    }
+
+    /** Someone has seen the outcome: a failure need not be reported as unretrieved. */
+    private void retrieved() {
+        Unretrieved watch = unretrieved;
+        if (watch != null) {
+            watch.retrieved = true;
+        }
     }
 
     /** Cancels this future; false if already done. {@code mayInterruptIfRunning} is ignored: nothing to interrupt. */
@@ -119,6 +161,7 @@ public class LoopFuture<T> implements Handle<T> {
                 return this;
             }
         }
+        retrieved();
         schedule(callback);
         return this;
     }
@@ -145,6 +188,7 @@ public class LoopFuture<T> implements Handle<T> {
 
     /** The result, or the failure as an unchecked exception: for code that has checked {@link #isDone()}. */
     T report() {
+        retrieved();
         return switch (state) {
             case SUCCESS -> result;
             case CANCELLED -> throw (CancellationException) exception;
@@ -166,6 +210,7 @@ public class LoopFuture<T> implements Handle<T> {
         if (state != FAILED) {
             throw new IllegalStateException("no exception: " + state());
         }
+        retrieved();
         return exception;
     }
 
@@ -208,6 +253,7 @@ public class LoopFuture<T> implements Handle<T> {
     }
 
     private T outcome() throws ExecutionException {
+        retrieved();
         return switch (state) {
             case SUCCESS -> result;
             case CANCELLED -> throw (CancellationException) new CancellationException().initCause(exception);

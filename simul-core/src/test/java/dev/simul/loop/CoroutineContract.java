@@ -534,6 +534,31 @@ abstract class CoroutineContract {
     }
 
     @Test
+    void aFailureNobodyRetrievesGoesToTheExceptionHandler() throws Exception {
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EventLoop loop = newLoop()) {
+            loop.setExceptionHandler((l, context, error) -> handled.add(context + ": " + error.getMessage()));
+            loop.run(() -> {
+                Async.spawn(() -> {
+                    throw new IllegalStateException("lost");
+                }, "forgotten"); // nobody keeps the coroutine, nobody awaits it
+                Coroutine<Object> seen = Async.spawn(() -> {
+                    throw new IllegalStateException("seen");
+                }, "awaited");
+                Async.sleep(Duration.ZERO);
+                assertThatThrownBy(() -> Async.await(seen)).hasMessage("seen");
+                for (int i = 0; i < 100 && handled.isEmpty(); i++) {
+                    System.gc(); // the report comes when the forgotten coroutine is garbage
+                    Async.sleep(Duration.ofMillis(10));
+                    Thread.sleep(5);
+                }
+                return null;
+            });
+        }
+        assertThat(handled).singleElement().asString().contains("forgotten", "nobody retrieved", "lost");
+    }
+
+    @Test
     void asyncCallsOutsideACoroutineFailClearly() {
         assertThatThrownBy(() -> Async.sleep(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside a coroutine");
