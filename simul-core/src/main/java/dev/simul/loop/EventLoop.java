@@ -61,7 +61,11 @@ public final class EventLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Scheduled> inbox = new ConcurrentLinkedQueue<>();
     /** Set by a sender that woke the selector; cleared by the loop after a poll, before draining the inbox. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /** The thread running the loop now, or null. */
     private volatile Thread thread;
+    /** The thread that may schedule without callSoonThreadsafe: the one running the loop, else the last one that
+     *  ran it, else the one that created it. */
+    private volatile Thread owner = Thread.currentThread();
     private volatile boolean closed;
     private boolean stopping;
     private long sequence;
@@ -161,7 +165,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** callSoon on the loop's thread, callSoonThreadsafe elsewhere: for futures completed from anywhere. */
     void callSoonAnyThread(Runnable action) {
-        if (inLoopThread() || thread == null && !closed) {
+        if (inLoopThread()) {
             callSoon(action);
         } else {
             callSoonThreadsafe(action);
@@ -170,7 +174,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Called by {@link Scheduled#cancel()}: timers are counted so cancelled ones can be purged. */
     void cancelled(Scheduled s) {
-        if (inLoopThread() || thread == null) {
+        if (inLoopThread()) {
             timers.cancelled(s);
         } else if (!closed) {
             callSoonThreadsafe(Priority.HIGH, () -> timers.cancelled(s));
@@ -413,6 +417,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("another event loop already runs on this thread");
         }
         thread = Thread.currentThread();
+        owner = thread;
         CURRENT.set(this);
         Coroutine.enterLoopThread(this);
     }
@@ -425,7 +430,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Makes {@link #runForever()} return after the current pass. Any thread. */
     public void stop() {
-        if (inLoopThread() || thread == null) {
+        if (inLoopThread()) {
             stopping = true;
         } else {
             callSoonThreadsafe(Priority.HIGH, () -> stopping = true);
@@ -437,8 +442,16 @@ public final class EventLoop implements AutoCloseable {
         return thread != null;
     }
 
-    /** Whether the current thread is the loop's, or a coroutine of the loop's. */
+    /**
+     * Whether the current thread owns the loop: it runs the loop (or a coroutine of it), or, while the loop is not
+     * running, it is the thread that last ran or created it.
+     */
     public boolean inLoopThread() {
+        return Thread.currentThread() == owner || Coroutine.onStrandOf(this);
+    }
+
+    /** Whether the loop is running on the current thread (or a coroutine of it runs here). */
+    boolean runsHere() {
         return Thread.currentThread() == thread || Coroutine.onStrandOf(this);
     }
 
@@ -446,9 +459,8 @@ public final class EventLoop implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the event loop " + name + " is closed");
         }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread() && !Coroutine.onStrandOf(this)) {
-            throw new IllegalStateException("the event loop " + name + " runs on " + t.getName()
+        if (!inLoopThread()) {
+            throw new IllegalStateException("the event loop " + name + " belongs to " + owner.getName()
                     + "; from another thread, use callSoonThreadsafe");
         }
     }

@@ -246,7 +246,7 @@ public class LoopFuture<T> implements Handle<T> {
     }
 
     private void refuseLoopThread() {
-        if (loop.inLoopThread()) {
+        if (loop.runsHere()) {
             throw new IllegalStateException("blocking on a pending future on its own loop's thread would deadlock:"
                     + " await it from a coroutine (Async.await) or add a done callback");
         }
