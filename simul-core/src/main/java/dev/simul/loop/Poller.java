@@ -29,6 +29,8 @@ final class Poller implements AutoCloseable {
     }
 
     private Selector selector;
+    /** Channels with at least one callback; with none, a poll that must not wait skips the system call. */
+    private int watched;
     private int prematureReturns;
     private int rebuilds;
 
@@ -44,7 +46,11 @@ final class Poller implements AutoCloseable {
         }
     }
 
-    /** Sets (or, with null, clears) the callback for {@code op} (OP_READ or OP_WRITE) on {@code channel}. */
+    /**
+     * Sets (or, with null, clears) the callback for {@code op} (OP_READ or OP_WRITE) on {@code channel}. A channel
+     * whose callbacks are all cleared stays registered, with no interest, until it is closed: cancelling its key
+     * would make registering it again fail until the next select.
+     */
     void set(SelectableChannel channel, int op, Scheduled callback) {
         SelectionKey key = channel.keyFor(selector);
         if (key == null || !key.isValid()) {
@@ -63,6 +69,7 @@ final class Poller implements AutoCloseable {
             }
         }
         Interest interest = (Interest) key.attachment();
+        boolean wasWatched = interest.reader != null || interest.writer != null;
         if (op == SelectionKey.OP_READ) {
             interest.reader = callback;
         } else {
@@ -70,10 +77,11 @@ final class Poller implements AutoCloseable {
         }
         int ops = (interest.reader != null ? SelectionKey.OP_READ : 0)
                 | (interest.writer != null ? SelectionKey.OP_WRITE : 0);
-        if (ops == 0) {
-            key.cancel(); // the channel stays open; a later set() registers it again
-        } else {
+        watched += (ops != 0 ? 1 : 0) - (wasWatched ? 1 : 0);
+        try {
             key.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            throw new IllegalStateException("the channel was closed: " + channel, e);
         }
     }
 
@@ -89,11 +97,7 @@ final class Poller implements AutoCloseable {
 
     /** How many channels have a callback. */
     int registered() {
-        int n = 0;
-        for (SelectionKey key : selector.keys()) {
-            n += key.isValid() ? 1 : 0;
-        }
-        return n;
+        return watched;
     }
 
     /**
@@ -103,6 +107,9 @@ final class Poller implements AutoCloseable {
      * @param woken whether a wake-up was requested since the last poll, which makes an early return expected
      */
     void poll(long timeoutNanos, ReadyQueue ready, boolean woken) {
+        if (timeoutNanos == 0 && watched == 0) {
+            return; // nothing to poll, nothing to wait for: spare the system call
+        }
         int selected;
         long start = System.nanoTime();
         try {

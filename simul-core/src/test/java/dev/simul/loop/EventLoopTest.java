@@ -261,6 +261,27 @@ class EventLoopTest {
     }
 
     @Test
+    void aReaderCanBeRemovedAndAddedAgainAtOnce() throws Exception {
+        Pipe pipe = Pipe.open();
+        List<String> got = new ArrayList<>();
+        try (EventLoop loop = new EventLoop()) {
+            loop.addReader(pipe.source(), () -> got.add("first"));
+            loop.removeReader(pipe.source());
+            loop.addReader(pipe.source(), () -> {
+                got.add("second");
+                loop.removeReader(pipe.source());
+                loop.stop();
+            });
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            loop.runForever();
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+        assertThat(got).containsExactly("second");
+    }
+
+    @Test
     void theSelectorIsRebuiltAfterTooManyPrematureWakeUpsAndKeepsItsChannels() throws Exception {
         Pipe pipe = Pipe.open();
         try (Poller poller = new Poller()) {
