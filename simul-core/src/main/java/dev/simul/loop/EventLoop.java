@@ -2,6 +2,8 @@ package dev.simul.loop;
 
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -70,7 +72,11 @@ public final class EventLoop implements AutoCloseable {
     private boolean stopping;
     private long sequence;
     private ExceptionHandler exceptionHandler = EventLoop::logException;
-    private long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
+    private volatile long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
+    /** Callbacks started and finished, and the one running now: read by the {@link Watchdog}. */
+    private long started;
+    private long finished;
+    private Scheduled currentCallback;
     private Runner executor;
     /** The coroutine whose step runs now on the loop thread (continuation strands). */
     Coroutine<?> running;
@@ -106,6 +112,20 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+    private static final VarHandle STARTED;
+    private static final VarHandle FINISHED;
+    private static final VarHandle CURRENT_CALLBACK;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STARTED = lookup.findVarHandle(EventLoop.class, "started", long.class);
+            FINISHED = lookup.findVarHandle(EventLoop.class, "finished", long.class);
+            CURRENT_CALLBACK = lookup.findVarHandle(EventLoop.class, "currentCallback", Scheduled.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // ---- scheduling ----
 
@@ -419,10 +439,12 @@ public final class EventLoop implements AutoCloseable {
         thread = Thread.currentThread();
         owner = thread;
         CURRENT.set(this);
+        Watchdog.watch(this);
         Coroutine.enterLoopThread(this);
     }
 
     private void leave() {
+        Watchdog.unwatch(this);
         Coroutine.leaveLoopThread();
         CURRENT.remove();
         thread = null;
@@ -490,19 +512,38 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void runCallback(Scheduled callback) {
-        long start = slowCallbackNanos > 0 ? System.nanoTime() : 0;
+        // Published for the Watchdog with release stores: plain stores on x86, nothing on this hot path waits.
+        CURRENT_CALLBACK.setRelease(this, callback);
+        STARTED.setRelease(this, started + 1);
         try {
             callback.action.run();
         } catch (Throwable t) {
             handleException("callback " + Scheduled.describe(callback.action) + " threw", t);
+        } finally {
+            FINISHED.setRelease(this, finished + 1);
         }
-        if (slowCallbackNanos > 0) {
-            long took = System.nanoTime() - start;
-            if (took >= slowCallbackNanos) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1} took {2} ms, blocking every other callback and"
-                        + " coroutine meanwhile", name, Scheduled.describe(callback.action), took / 1_000_000);
-            }
-        }
+    }
+
+    long callbacksStarted() {
+        return (long) STARTED.getAcquire(this);
+    }
+
+    long callbacksFinished() {
+        return (long) FINISHED.getAcquire(this);
+    }
+
+    Scheduled currentCallback() {
+        return (Scheduled) CURRENT_CALLBACK.getAcquire(this);
+    }
+
+    long slowCallbackNanos() {
+        return slowCallbackNanos;
+    }
+
+    /** Called by the watchdog's thread. */
+    void reportSlow(Scheduled callback, long nanos) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1} has run for {2} ms, blocking every other callback and"
+                + " coroutine meanwhile", name, Scheduled.describe(callback.action), nanos / 1_000_000);
     }
 
     void handleException(String context, Throwable error) {
@@ -531,7 +572,10 @@ public final class EventLoop implements AutoCloseable {
         exceptionHandler = Objects.requireNonNull(handler);
     }
 
-    /** Warns about callbacks and coroutine steps that take at least {@code threshold}; null or zero: never. */
+    /**
+     * Warns about callbacks and coroutine steps that run for at least {@code threshold} (give or take
+     * {@link Watchdog#PERIOD_MILLIS} ms), while they run; null or zero: never.
+     */
     public void setSlowCallbackThreshold(Duration threshold) {
         slowCallbackNanos = threshold == null ? 0 : threshold.toNanos();
     }
