@@ -503,11 +503,15 @@ public final class EventLoop implements AutoCloseable {
         }
         boolean woken = wakeupPending.get();
         poller.poll(timeout, ready, woken);
-        wakeupPending.set(false);
+        if (woken) {
+            wakeupPending.set(false); // before draining: a sender after this point wakes the next poll
+        }
         for (Scheduled s; (s = inbox.poll()) != null; ) {
             ready.add(s);
         }
-        timers.moveDue(clock.nanoTime(), ready);
+        if (timers.size() > 0) {
+            timers.moveDue(clock.nanoTime(), ready);
+        }
         ready.runPass(this::runCallback);
     }
 
