@@ -503,7 +503,7 @@ public final class EventLoop implements AutoCloseable {
         }
         boolean woken = wakeupPending.get();
         poller.poll(timeout, ready, woken);
-        if (woken) {
+        if (wakeupPending.get()) {
             wakeupPending.set(false); // before draining: a sender after this point wakes the next poll
         }
         for (Scheduled s; (s = inbox.poll()) != null; ) {
