@@ -139,6 +139,36 @@ class EventLoopTest {
     }
 
     @Test
+    void noCallbackFromAnotherThreadIsLeftWaitingWhileTheLoopSleeps() throws Exception {
+        // Stresses the wake-up protocol: producers post in bursts while the loop keeps going back to sleep.
+        int producers = 4;
+        int each = 20_000;
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        try (EventLoop loop = new EventLoop()) {
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        loop.callSoonThreadsafe(() -> {
+                            if (ran.incrementAndGet() == producers * each) {
+                                loop.stop();
+                            }
+                        });
+                        if (i % 1000 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                }));
+            }
+            loop.runForever(); // returns only if every callback ran; a lost wake-up hangs here (test time-out)
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        assertThat(ran).hasValue(producers * each);
+    }
+
+    @Test
     void otherThreadsMustUseTheThreadsafeEntry() throws Exception {
         try (EventLoop loop = new EventLoop()) {
             CountDownLatch running = new CountDownLatch(1);
