@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,8 +76,12 @@ final class Poller implements AutoCloseable {
         } else {
             interest.writer = callback;
         }
-        int ops = (interest.reader != null ? SelectionKey.OP_READ : 0)
-                | (interest.writer != null ? SelectionKey.OP_WRITE : 0);
+        // Readable means acceptable for a listening socket, writable means connected for a connecting one.
+        int valid = channel.validOps();
+        int readOp = (valid & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        int writeOp = channel instanceof SocketChannel socket && socket.isConnectionPending()
+                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        int ops = (interest.reader != null ? readOp : 0) | (interest.writer != null ? writeOp : 0);
         watched += (ops != 0 ? 1 : 0) - (wasWatched ? 1 : 0);
         try {
             key.interestOps(ops);
