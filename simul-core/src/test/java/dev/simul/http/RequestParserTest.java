@@ -1,0 +1,116 @@
+package dev.simul.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestParserTest {
+
+    private static final RequestParser.Limits SMALL = new RequestParser.Limits(64, 256, 5, 100);
+
+    private static List<HttpRequest> parse(RequestParser parser, String input) throws HttpException {
+        parser.feed(ByteBuffer.wrap(input.getBytes(StandardCharsets.ISO_8859_1)));
+        List<HttpRequest> out = new ArrayList<>();
+        for (HttpRequest r; (r = parser.next()) != null; ) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static List<HttpRequest> parse(String input) throws HttpException {
+        return parse(new RequestParser(RequestParser.Limits.DEFAULT), input);
+    }
+
+    private static int refusal(RequestParser.Limits limits, String input) {
+        try {
+            parse(new RequestParser(limits), input);
+            return 0;
+        } catch (HttpException e) {
+            return e.status();
+        }
+    }
+
+    @Test
+    void parsesARequestWithItsHeaders() throws Exception {
+        HttpRequest r = parse("GET /images/1.png?x=2 HTTP/1.1\r\nHost: a\r\nX-Two: 1\r\nx-two: 2\r\n\r\n").getFirst();
+        assertThat(r.method()).isEqualTo("GET");
+        assertThat(r.path()).isEqualTo("/images/1.png");
+        assertThat(r.target()).isEqualTo("/images/1.png?x=2");
+        assertThat(r.headers().get("host")).isEqualTo("a");
+        assertThat(r.headers().all("X-TWO")).containsExactly("1", "2");
+        assertThat(r.body()).isEmpty();
+        assertThat(r.keepAlive()).isTrue();
+    }
+
+    @Test
+    void parsesPipelinedRequestsAndRequestsSplitAnywhere() throws Exception {
+        String two = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+        assertThat(parse(two)).extracting(HttpRequest::path).containsExactly("/a", "/b");
+        RequestParser parser = new RequestParser(RequestParser.Limits.DEFAULT);
+        List<HttpRequest> got = new ArrayList<>();
+        for (char c : two.toCharArray()) {
+            got.addAll(parse(parser, String.valueOf(c))); // one byte at a time
+        }
+        assertThat(got).extracting(HttpRequest::path).containsExactly("/a", "/b");
+        assertThat(new String(got.get(1).body(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    }
+
+    @Test
+    void decodesChunkedBodiesWithExtensionsAndTrailers() throws Exception {
+        HttpRequest r = parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n").getFirst();
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("hello world");
+    }
+
+    @Test
+    void acceptsBareLineFeedsAndHttp10() throws Exception {
+        HttpRequest r = parse("\r\nGET / HTTP/1.0\nConnection: keep-alive\n\n").getFirst();
+        assertThat(r.version()).isEqualTo("HTTP/1.0");
+        assertThat(r.keepAlive()).isTrue();
+        assertThat(parse("GET / HTTP/1.0\r\n\r\n").getFirst().keepAlive()).isFalse();
+        assertThat(parse("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").getFirst().keepAlive()).isFalse();
+    }
+
+    @Test
+    void refusesWhatBreaksALimit() {
+        assertThat(refusal(SMALL, "GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n")).isEqualTo(414);
+        assertThat(refusal(SMALL, "GET /" + "a".repeat(100))).as("before the line ends").isEqualTo(414);
+        assertThat(refusal(SMALL, "GET / HTTP/1.1\r\n" + "A: b\r\n".repeat(6) + "\r\n")).isEqualTo(431);
+        assertThat(refusal(SMALL, "GET / HTTP/1.1\r\nA: " + "b".repeat(300) + "\r\n\r\n")).isEqualTo(431);
+        assertThat(refusal(SMALL, "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n")).isEqualTo(413);
+        assertThat(refusal(SMALL, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n")).isEqualTo(413);
+    }
+
+    @Test
+    void refusesMalformedAndAmbiguousRequests() {
+        RequestParser.Limits d = RequestParser.Limits.DEFAULT;
+        assertThat(refusal(d, "GARBAGE\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "GET  / HTTP/1.1\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "GET / HTTP/2.0\r\n\r\n")).isEqualTo(505);
+        assertThat(refusal(d, "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"))
+                .as("smuggling").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab")).isEqualTo(400);
+    }
+
+    @Test
+    void knowsWhenARequestIsHalfReceived() throws Exception {
+        RequestParser parser = new RequestParser(RequestParser.Limits.DEFAULT);
+        assertThat(parser.inRequest()).isFalse();
+        assertThat(parse(parser, "GET / HT")).isEmpty();
+        assertThat(parser.inRequest()).isTrue();
+        assertThat(parse(parser, "TP/1.1\r\n\r\n")).hasSize(1);
+        assertThat(parser.inRequest()).isFalse();
+        assertThatThrownBy(() -> parse(parser, "\u0001\r\n\r\n")).isInstanceOf(HttpException.class);
+    }
+}
