@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A connection seen from coroutines: {@link #read}, {@link #readExactly} and {@link #readUntil} wait for bytes;
@@ -25,6 +26,7 @@ public final class StreamProtocol implements Protocol, AutoCloseable {
 
     private final EventLoop loop;
     private final int limit;
+    private final Consumer<StreamProtocol> onConnected;
     private Transport transport;
     private byte[] buffer = new byte[1024];
     private int start;
@@ -38,11 +40,17 @@ public final class StreamProtocol implements Protocol, AutoCloseable {
 
     /** A stream on {@code loop} that keeps at most about {@code limit} unread bytes. */
     public StreamProtocol(EventLoop loop, int limit) {
+        this(loop, limit, stream -> { });
+    }
+
+    /** The same, calling {@code onConnected} once the connection is up (a server starts its handler there). */
+    public StreamProtocol(EventLoop loop, int limit, Consumer<StreamProtocol> onConnected) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         this.loop = loop;
         this.limit = limit;
+        this.onConnected = onConnected;
     }
 
     // ---- Protocol: called by the transport ----
@@ -50,6 +58,7 @@ public final class StreamProtocol implements Protocol, AutoCloseable {
     @Override
     public void connectionMade(Transport transport) {
         this.transport = transport;
+        onConnected.accept(this);
     }
 
     @Override

@@ -74,6 +74,14 @@ public final class Tcp {
         if (loop == null) {
             throw new IllegalStateException("Tcp.listen must be called on an event loop's thread");
         }
-        return new TcpServer(loop, new InetSocketAddress(host, port), maxConnections, handler);
+        return new TcpServer(loop, new InetSocketAddress(host, port), maxConnections,
+                () -> new StreamProtocol(loop, StreamProtocol.DEFAULT_LIMIT, stream -> loop.spawn(() -> {
+                    try {
+                        handler.handle(stream);
+                    } finally {
+                        stream.close();
+                    }
+                    return null;
+                }, "connection " + stream.remoteAddress())));
     }
 }

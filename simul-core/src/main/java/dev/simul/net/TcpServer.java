@@ -3,13 +3,14 @@ package dev.simul.net;
 import dev.simul.loop.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * A TCP server on an event loop: accepts connections and runs a handler coroutine for each. Loop thread only.
+ * A TCP server on an event loop: accepts connections and gives each a new {@link Protocol}. Loop thread only.
+ * {@link Tcp#listen} builds one that runs a coroutine per connection; the HTTP server uses protocols directly.
  *
  * <p>Limits (mini-redis's MAX_CONNECTIONS): at most {@code maxConnections} are open at once; at the limit the
  * server stops accepting, and the kernel's backlog holds newcomers until a connection closes. Each readable event
@@ -26,23 +27,25 @@ public final class TcpServer implements AutoCloseable {
 
     /** Connections accepted per readable event of the listening socket. */
     static final int ACCEPTS_PER_EVENT = 64;
-    private static final int BACKLOG = 1024;
+    private static final int BACKLOG = 4096;
 
     private final EventLoop loop;
     private final ServerSocketChannel server;
     private final int maxConnections;
-    private final Handler handler;
-    private final Set<StreamProtocol> open = new HashSet<>();
+    private final Supplier<Protocol> protocols;
+    private int open;
     private boolean accepting;
     private boolean closed;
 
-    TcpServer(EventLoop loop, InetSocketAddress address, int maxConnections, Handler handler) throws IOException {
+    /** Listens on {@code address}; call on the loop's thread. */
+    public TcpServer(EventLoop loop, InetSocketAddress address, int maxConnections, Supplier<Protocol> protocols)
+            throws IOException {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         }
         this.loop = loop;
         this.maxConnections = maxConnections;
-        this.handler = handler;
+        this.protocols = protocols;
         server = ServerSocketChannel.open();
         try {
             server.bind(address, BACKLOG);
@@ -61,7 +64,7 @@ public final class TcpServer implements AutoCloseable {
 
     /** Connections open now. */
     public int connections() {
-        return open.size();
+        return open;
     }
 
     private void startAccepting() {
@@ -79,7 +82,7 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private void accept() {
-        for (int i = 0; i < ACCEPTS_PER_EVENT && open.size() < maxConnections; i++) {
+        for (int i = 0; i < ACCEPTS_PER_EVENT && open < maxConnections; i++) {
             SocketChannel channel;
             try {
                 channel = server.accept();
@@ -91,37 +94,78 @@ public final class TcpServer implements AutoCloseable {
             }
             serve(channel);
         }
-        if (open.size() >= maxConnections) {
+        if (open >= maxConnections) {
             stopAccepting();
         }
     }
 
     private void serve(SocketChannel channel) {
-        StreamProtocol stream = new StreamProtocol(loop, StreamProtocol.DEFAULT_LIMIT);
+        open++;
         try {
             channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-            new Transport(loop, channel, stream);
-        } catch (IOException e) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more to do for a connection that never started
-            }
-            return;
+            new Transport(loop, channel, new Counted(protocols.get()));
+        } catch (IOException | RuntimeException e) {
+            closed(channel);
         }
-        open.add(stream);
-        loop.spawn(() -> {
+    }
+
+    private void closed(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // it never started
+        }
+        connectionEnded();
+    }
+
+    private void connectionEnded() {
+        open--;
+        if (open < maxConnections) {
+            startAccepting();
+        }
+    }
+
+    /** Counts a connection out when it is lost. */
+    private final class Counted implements Protocol {
+        private final Protocol inner;
+
+        Counted(Protocol inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void connectionMade(Transport transport) {
+            inner.connectionMade(transport);
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            inner.dataReceived(data);
+        }
+
+        @Override
+        public boolean eofReceived() {
+            return inner.eofReceived();
+        }
+
+        @Override
+        public void pauseWriting() {
+            inner.pauseWriting();
+        }
+
+        @Override
+        public void resumeWriting() {
+            inner.resumeWriting();
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
             try {
-                handler.handle(stream);
+                inner.connectionLost(cause);
             } finally {
-                stream.close();
-                open.remove(stream);
-                if (open.size() < maxConnections) {
-                    startAccepting();
-                }
+                connectionEnded();
             }
-            return null;
-        }, "connection " + stream.remoteAddress());
+        }
     }
 
     /** Stops accepting and closes the listening socket; open connections finish on their own. */
