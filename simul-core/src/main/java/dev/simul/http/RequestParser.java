@@ -15,18 +15,11 @@ import java.util.Arrays;
  */
 final class RequestParser {
 
-    /** Limits on what one request may hold. */
-    record Limits(int maxRequestLine, int maxHeadBytes, int maxHeaders, long maxBody) {
-
-        /** Defaults close to common servers': 8 KiB request line, 16 KiB head, 100 fields, 10 MiB body. */
-        static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024);
-    }
-
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
 
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
 
-    private final Limits limits;
+    private final HttpLimits limits;
     private byte[] buffer = new byte[4096];
     private int start;
     private int end;
@@ -41,7 +34,7 @@ final class RequestParser {
     private int bodyLength;
     private int trailerBytes;
 
-    RequestParser(Limits limits) {
+    RequestParser(HttpLimits limits) {
         this.limits = limits;
     }
 

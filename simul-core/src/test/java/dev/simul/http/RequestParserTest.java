@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RequestParserTest {
 
-    private static final RequestParser.Limits SMALL = new RequestParser.Limits(64, 256, 5, 100);
+    private static final HttpLimits SMALL = new HttpLimits(64, 256, 5, 100);
 
     private static List<HttpRequest> parse(RequestParser parser, String input) throws HttpException {
         parser.feed(ByteBuffer.wrap(input.getBytes(StandardCharsets.ISO_8859_1)));
@@ -23,10 +23,10 @@ class RequestParserTest {
     }
 
     private static List<HttpRequest> parse(String input) throws HttpException {
-        return parse(new RequestParser(RequestParser.Limits.DEFAULT), input);
+        return parse(new RequestParser(HttpLimits.DEFAULT), input);
     }
 
-    private static int refusal(RequestParser.Limits limits, String input) {
+    private static int refusal(HttpLimits limits, String input) {
         try {
             parse(new RequestParser(limits), input);
             return 0;
@@ -51,7 +51,7 @@ class RequestParserTest {
     void parsesPipelinedRequestsAndRequestsSplitAnywhere() throws Exception {
         String two = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
         assertThat(parse(two)).extracting(HttpRequest::path).containsExactly("/a", "/b");
-        RequestParser parser = new RequestParser(RequestParser.Limits.DEFAULT);
+        RequestParser parser = new RequestParser(HttpLimits.DEFAULT);
         List<HttpRequest> got = new ArrayList<>();
         for (char c : two.toCharArray()) {
             got.addAll(parse(parser, String.valueOf(c))); // one byte at a time
@@ -88,7 +88,7 @@ class RequestParserTest {
 
     @Test
     void refusesMalformedAndAmbiguousRequests() {
-        RequestParser.Limits d = RequestParser.Limits.DEFAULT;
+        HttpLimits d = HttpLimits.DEFAULT;
         assertThat(refusal(d, "GARBAGE\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "GET  / HTTP/1.1\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "GET / HTTP/2.0\r\n\r\n")).isEqualTo(505);
@@ -105,7 +105,7 @@ class RequestParserTest {
 
     @Test
     void knowsWhenARequestIsHalfReceived() throws Exception {
-        RequestParser parser = new RequestParser(RequestParser.Limits.DEFAULT);
+        RequestParser parser = new RequestParser(HttpLimits.DEFAULT);
         assertThat(parser.inRequest()).isFalse();
         assertThat(parse(parser, "GET / HT")).isEmpty();
         assertThat(parser.inRequest()).isTrue();

@@ -1,0 +1,174 @@
+package dev.simul.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simul.loop.Async;
+import dev.simul.loop.Coroutine;
+import dev.simul.loop.EventLoop;
+import dev.simul.loop.sync.Event;
+import dev.simul.net.StreamProtocol;
+import dev.simul.net.Tcp;
+import java.io.EOFException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The server on loopback, driven by raw TCP clients on the same loop. */
+@Timeout(30)
+class HttpServerTest {
+
+    /** A status code and body read off the wire. */
+    record Reply(int status, String headers, String body) {
+    }
+
+    private static <T> T onLoop(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop()) {
+            return loop.run(main);
+        }
+    }
+
+    private static StreamProtocol connect(HttpServer server) throws Exception {
+        return Tcp.connect("127.0.0.1", server.port(), Duration.ofSeconds(5));
+    }
+
+    private static void send(StreamProtocol conn, String raw) throws Exception {
+        conn.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Reads one response; null if the connection ended first. */
+    private static Reply read(StreamProtocol conn) throws Exception {
+        String head;
+        try {
+            head = new String(conn.readUntil("\r\n\r\n".getBytes(), 64 * 1024), StandardCharsets.ISO_8859_1);
+        } catch (EOFException e) {
+            return null;
+        }
+        int status = Integer.parseInt(head.substring(9, 12));
+        int length = 0;
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return new Reply(status, head, new String(conn.readExactly(length), StandardCharsets.UTF_8));
+    }
+
+    private static final HttpServer.Handler ECHO = request -> switch (request.path()) {
+        case "/fail" -> throw new IllegalStateException("handler failure (expected in this test)");
+        default -> HttpResponse.text(request.method() + " " + request.target() + " "
+                + new String(request.body(), StandardCharsets.UTF_8));
+    };
+
+    @Test
+    void answersKeptAliveAndPipelinedRequestsInOrder() throws Exception {
+        List<Reply> replies = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), ECHO)) {
+                StreamProtocol conn = connect(server);
+                send(conn, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+                Reply first = read(conn);
+                send(conn, "GET /two HTTP/1.1\r\nHost: x\r\n\r\nPOST /three HTTP/1.1\r\nHost: x\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+                Reply second = read(conn);
+                Reply third = read(conn);
+                send(conn, "HEAD /four HTTP/1.1\r\nConnection: close\r\n\r\n");
+                String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 1000), StandardCharsets.ISO_8859_1);
+                boolean closed = conn.read(10).length == 0;
+                conn.close();
+                return List.of(first, second, third, new Reply(closed ? 1 : 0, head, ""));
+            }
+        });
+        assertThat(replies.get(0).body()).isEqualTo("GET /one ");
+        assertThat(replies.get(1).body()).isEqualTo("GET /two ");
+        assertThat(replies.get(2).body()).isEqualTo("POST /three abc");
+        assertThat(replies.get(3).headers()).contains("Content-Length: 11", "Connection: close");
+        assertThat(replies.get(3).status()).as("closed after Connection: close").isEqualTo(1);
+    }
+
+    @Test
+    void aWaitingHandlerDoesNotHoldUpOtherConnections() throws Exception {
+        Event released = new Event();
+        List<Reply> replies = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), request -> {
+                if (request.path().equals("/wait")) {
+                    released.await(); // released only by the other connection's request
+                    return HttpResponse.text("waited");
+                }
+                released.set();
+                return HttpResponse.text("released");
+            })) {
+                Coroutine<Reply> waiter = Async.spawn(() -> {
+                    StreamProtocol conn = connect(server);
+                    send(conn, "GET /wait HTTP/1.1\r\n\r\n");
+                    return read(conn);
+                });
+                Async.sleep(Duration.ofMillis(50));
+                StreamProtocol conn = connect(server);
+                send(conn, "GET /release HTTP/1.1\r\n\r\n");
+                Reply release = read(conn);
+                return List.of(release, Async.await(waiter));
+            }
+        });
+        assertThat(replies).extracting(Reply::body).containsExactly("released", "waited");
+    }
+
+    @Test
+    void malformedOrOversizedRequestsGetTheirStatusAndLoseOnlyTheirConnection() throws Exception {
+        HttpLimits small = new HttpLimits(64, 512, 10, 100);
+        List<Integer> statuses = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
+                StreamProtocol healthy = connect(server);
+                java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+                for (String bad : List.of("NONSENSE\r\n\r\n", "GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n",
+                        "GET / HTTP/1.1\r\n" + "A: b\r\n".repeat(11) + "\r\n",
+                        "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n",
+                        "GET /fail HTTP/1.1\r\n\r\n")) {
+                    StreamProtocol conn = connect(server);
+                    send(conn, bad);
+                    out.add(read(conn).status());
+                    conn.close();
+                }
+                send(healthy, "GET /still-here HTTP/1.1\r\n\r\n");
+                out.add(read(healthy).status());
+                return out;
+            }
+        });
+        assertThat(statuses).containsExactly(400, 414, 431, 413, 505, 500, 200);
+    }
+
+    @Test
+    void aSlowHeadGets408AndAnIdleConnectionIsClosed() throws Exception {
+        List<Object> outcome = onLoop(() -> {
+            HttpServer.Options quick = HttpServer.Options.loopback(0)
+                    .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
+            try (HttpServer server = HttpServer.start(quick, ECHO)) {
+                StreamProtocol slowloris = connect(server);
+                send(slowloris, "GET / HTTP/1.1\r\nX-Slow: "); // and never finishes the head
+                Reply timedOut = read(slowloris);
+                StreamProtocol idle = connect(server);
+                send(idle, "GET / HTTP/1.1\r\n\r\n");
+                Reply answered = read(idle);
+                Reply afterIdle = read(idle); // nothing more is sent: the server closes the connection
+                return java.util.Arrays.asList(timedOut.status(), answered.status(), afterIdle);
+            }
+        });
+        assertThat(outcome).containsExactly(408, 200, null);
+    }
+
+    @Test
+    void bindsToLoopbackByDefault() throws Exception {
+        String host = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), ECHO)) {
+                StreamProtocol conn = connect(server);
+                String remote = ((InetSocketAddress) conn.remoteAddress()).getAddress().getHostAddress();
+                conn.close();
+                return remote;
+            }
+        });
+        assertThat(host).isEqualTo("127.0.0.1");
+        assertThat(HttpServer.Options.loopback(0).host()).isEqualTo("127.0.0.1");
+    }
+}
