@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
  * <p>Cancellation: {@link #cancel} asks; the body sees a {@link CancellationException} at its current or next
  * wait, so its finally blocks run; if it lets the exception escape, the coroutine ends cancelled.
  *
- * <p>Overview: {@code waiting} is the token of the current suspension: the future awaited, or a {@code Wakeup}
- * for a sleep. A wake-up whose token is not the current one is stale (the coroutine moved on, for instance after a
+ * <p>Overview: {@code waiting} is the token of the current suspension: the future awaited, or, for a sleep or a
+ * yield, the {@link Scheduled} callback that will resume it ({@link #resumer} checks it is the one running). A wake-up whose token is not the current one is stale (the coroutine moved on, for instance after a
  * cancellation) and is ignored, so a body is never resumed twice for one suspension.
  *
  * @param <T> the body's result type
@@ -76,11 +76,25 @@ public final class Coroutine<T> extends LoopFuture<T> {
         return name;
     }
 
+    /**
+     * Resumes the coroutine from a scheduled callback, if that callback is the current suspension's token. One per
+     * coroutine, so that a sleep allocates only its {@link Scheduled}.
+     */
+    private final Runnable resumer = new Runnable() {
+        @Override
+        public void run() {
+            wake(loop.currentCallback());
+        }
+
+        @Override
+        public String toString() {
+            return "step of " + Coroutine.this;
+        }
+    };
+
     /** Schedules the first step. */
     void start() {
-        Wakeup first = new Wakeup();
-        waiting = first;
-        loop.callSoon(first);
+        waiting = loop.callSoon(resumer);
     }
 
     /** Runs the body until it next waits or ends. Loop thread, from a wake-up only. */
@@ -145,9 +159,7 @@ public final class Coroutine<T> extends LoopFuture<T> {
         if (w instanceof LoopFuture<?> f && f.loop == loop) {
             f.cancel(false); // asyncio's rule: cancelling a task cancels the future it awaits, which wakes it
         } else if (w != null) {
-            Wakeup wakeup = new Wakeup();
-            waiting = wakeup;
-            loop.callSoon(wakeup);
+            waiting = loop.callSoon(resumer); // a new token: the pending wake-up, if any, is now stale
         }
         return true;
     }
@@ -158,19 +170,6 @@ public final class Coroutine<T> extends LoopFuture<T> {
     private void wake(Object token) {
         if (waiting == token) {
             step();
-        }
-    }
-
-    /** A one-shot wake-up, and the token of its suspension. */
-    private final class Wakeup implements Runnable {
-        @Override
-        public void run() {
-            wake(this);
-        }
-
-        @Override
-        public String toString() {
-            return "wake-up of " + Coroutine.this;
         }
     }
 
@@ -197,9 +196,8 @@ public final class Coroutine<T> extends LoopFuture<T> {
     /** Suspends for {@code duration}; zero or less yields to the other ready callbacks once. */
     void sleep(Duration duration) {
         checkCancelled();
-        Wakeup wakeup = new Wakeup();
-        waiting = wakeup;
-        Scheduled timer = duration.isPositive() ? loop.callLater(duration, wakeup) : loop.callSoon(wakeup);
+        Scheduled timer = duration.isPositive() ? loop.callLater(duration, resumer) : loop.callSoon(resumer);
+        waiting = timer;
         suspendHere();
         if (cancelRequested) {
             timer.cancel();
