@@ -71,6 +71,8 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     private boolean stopping;
     private long sequence;
+    /** Coroutines spawned so far: each one's id. */
+    private long coroutines;
     private ExceptionHandler exceptionHandler = EventLoop::logException;
     private volatile long slowCallbackNanos = DEFAULT_SLOW_CALLBACK.toNanos();
     /** Callbacks started and finished, and the one running now: read by the {@link Watchdog}. */
@@ -248,8 +250,7 @@ public final class EventLoop implements AutoCloseable {
     /** Starts {@code body} as a coroutine called {@code name} (for dumps and warnings). */
     public <T> Coroutine<T> spawn(Callable<T> body, String name) {
         checkOwner();
-        Coroutine<T> c = new Coroutine<>(this, Objects.requireNonNull(body), name != null ? name
-                : "coroutine-" + (sequence + 1));
+        Coroutine<T> c = new Coroutine<>(this, Objects.requireNonNull(body), name, ++coroutines);
         link(c);
         c.start();
         return c;

@@ -121,7 +121,7 @@ public class LoopFuture<T> implements Handle<T> {
             if (state != PENDING) {
                 return false;
             }
-            exception = new CancellationException();
+            exception = new Coroutine.Cancelled("cancelled");
             state = CANCELLED;
         }
         finish();
@@ -256,7 +256,7 @@ public class LoopFuture<T> implements Handle<T> {
         retrieved();
         return switch (state) {
             case SUCCESS -> result;
-            case CANCELLED -> throw (CancellationException) new CancellationException().initCause(exception);
+            case CANCELLED -> throw new Coroutine.Cancelled(this + " was cancelled");
             default -> throw new ExecutionException(exception);
         };
     }
