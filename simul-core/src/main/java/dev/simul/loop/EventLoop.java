@@ -375,6 +375,9 @@ public final class EventLoop implements AutoCloseable {
      * @throws Exception the main coroutine's own exception
      */
     public <T> T run(Callable<T> main) throws Exception {
+        if (thread == null) {
+            owner = Thread.currentThread(); // whoever runs an idle loop owns it from now on
+        }
         Coroutine<T> coroutine = spawn(main, "main");
         coroutine.onDone(done -> stopping = true);
         runForever();

@@ -1,0 +1,75 @@
+package dev.simul.lab.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simul.http.HttpServer;
+import dev.simul.loop.EventLoop;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ImageServerTest {
+
+    @Test
+    void imagesAreDistinctValidPngsTheSameOnEveryRun() throws Exception {
+        ImageSet a = new ImageSet(20, 32);
+        ImageSet b = new ImageSet(20, 32);
+        for (int i = 0; i < 20; i++) {
+            assertThat(a.png(i)).isEqualTo(b.png(i));
+            assertThat(ImageSet.sha256(a.png(i))).isEqualTo(a.sha256(i));
+            var image = ImageIO.read(new ByteArrayInputStream(a.png(i)));
+            assertThat(image.getWidth()).isEqualTo(32);
+        }
+        assertThat(java.util.stream.IntStream.range(0, 20).mapToObj(a::sha256).distinct()).hasSize(20);
+    }
+
+    @Test
+    void servesTheIndexAndEveryImageAndNothingElse() throws Exception {
+        ImageSet images = new ImageSet(5, 16);
+        try (EventLoop loop = new EventLoop()) {
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            Thread serving = Thread.ofPlatform().start(() -> {
+                try {
+                    loop.run(() -> {
+                        try (ImageServer server = ImageServer.start(images, Duration.ZERO, 0,
+                                HttpServer.Options.loopback(0))) {
+                            port.complete(server.port());
+                            dev.simul.loop.Async.await(loop.newFuture());
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    port.completeExceptionally(e);
+                }
+            });
+            String base = "http://127.0.0.1:" + port.get();
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> index = client.send(HttpRequest.newBuilder(URI.create(base + "/index.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(index.statusCode()).isEqualTo(200);
+            assertThat(index.body()).contains("/images/4.png", images.sha256(4));
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<byte[]> png = client.send(HttpRequest.newBuilder(URI.create(base + "/images/" + i
+                        + ".png")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(png.statusCode()).isEqualTo(200);
+                assertThat(ImageSet.sha256(png.body())).isEqualTo(images.sha256(i));
+            }
+            for (String bad : new String[] {"/images/5.png", "/images/-1.png", "/images/a.png", "/images/..%2F0.png",
+                    "/images/0.png.bak", "/etc/passwd", "/images/0000001.png"}) {
+                int status = client.send(HttpRequest.newBuilder(URI.create(base + bad)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertThat(status).as(bad).isEqualTo(404);
+            }
+            loop.stop();
+            serving.join();
+        }
+    }
+}
