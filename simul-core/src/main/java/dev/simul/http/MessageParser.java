@@ -1,0 +1,367 @@
+package dev.simul.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Parses HTTP/1.1 messages incrementally from the bytes of one connection, as they arrive: {@link #feed} adds
+ * bytes, {@link #next} returns each complete message (several may be pipelined in one read) or null until more
+ * bytes come. Every limit is checked as soon as it can be broken, before the bytes that break it are kept.
+ * {@link RequestParser} and {@link ResponseParser} differ only in the start line and in how a body without
+ * framing ends.
+ *
+ * <p>Framing follows RFC 9112: a body is chunked if Transfer-Encoding ends in chunked, else Content-Length long,
+ * else empty (requests) or until the connection closes (responses). A message with both, with Transfer-Encoding
+ * not ending in chunked, or with conflicting Content-Lengths is refused (400): such messages are how requests are
+ * smuggled past proxies.
+ *
+ * @param <M> the message type
+ */
+abstract class MessageParser<M> {
+
+    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
+
+    private static final int MAX_CHUNK_SIZE_LINE = 1024;
+
+    final HttpLimits limits;
+    private byte[] buffer = new byte[4096];
+    private int start;
+    private int end;
+    private State state = State.HEAD;
+    private Headers headers;
+    private long remaining;
+    private byte[] body;
+    private int bodyLength;
+    private int trailerBytes;
+
+    MessageParser(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Parses the start line (request line or status line), keeping what {@link #build} needs. */
+    abstract void parseStartLine(String line) throws HttpException;
+
+    /** Whether the message just parsed has no body whatever its fields say (a response to HEAD, 204, 304). */
+    abstract boolean bodyForbidden();
+
+    /** Whether a body without framing runs to the end of the connection (responses) rather than being empty. */
+    abstract boolean bodyUntilClose();
+
+    /** Whether the message just parsed is an interim one (1xx) to drop. */
+    boolean interim() {
+        return false;
+    }
+
+    /** The message, from the start line kept and {@code headers} and {@code body}. */
+    abstract M build(Headers headers, byte[] body);
+
+    /** Adds the bytes that arrived. */
+    void feed(ByteBuffer data) {
+        int n = data.remaining();
+        if (end + n > buffer.length) {
+            int unread = end - start;
+            byte[] target = unread + n <= buffer.length ? buffer
+                    : new byte[Math.max(buffer.length * 2, unread + n)];
+            System.arraycopy(buffer, start, target, 0, unread);
+            buffer = target;
+            start = 0;
+            end = unread;
+        }
+        data.get(buffer, end, n);
+        end += n;
+    }
+
+    /** Whether some bytes of a message that is not complete have arrived. */
+    boolean inMessage() {
+        return state != State.HEAD || end > start;
+    }
+
+    /**
+     * The connection ended: returns a body that ran to the end, or null if no message was under way.
+     *
+     * @throws HttpException if a message was cut short
+     */
+    M finishAtEof() throws HttpException {
+        if (state == State.UNTIL_CLOSE) {
+            body = Arrays.copyOfRange(buffer, start, end);
+            start = end;
+            return finish();
+        }
+        if (inMessage()) {
+            throw new HttpException(400, "the connection ended in the middle of a message");
+        }
+        return null;
+    }
+
+    /** The next complete message, or null if more bytes are needed. */
+    M next() throws HttpException {
+        while (true) {
+            switch (state) {
+                case HEAD -> {
+                    if (!parseHead()) {
+                        return null;
+                    }
+                    if (interim()) {
+                        state = State.HEAD; // a 1xx answer: the real one follows
+                        continue;
+                    }
+                    if (state == State.HEAD) {
+                        return finish(); // no body
+                    }
+                }
+                case UNTIL_CLOSE -> {
+                    if (end - start > limits.maxBody()) {
+                        throw new HttpException(413, "body over " + limits.maxBody() + " bytes");
+                    }
+                    return null; // the body ends with the connection: see finishAtEof
+                }
+                case FIXED_BODY -> {
+                    if (end - start < remaining) {
+                        return null;
+                    }
+                    body = Arrays.copyOfRange(buffer, start, start + (int) remaining);
+                    bodyLength = body.length;
+                    start += (int) remaining;
+                    return finish();
+                }
+                case CHUNK_SIZE -> {
+                    int lf = indexOfLf(start, Math.min(end, start + MAX_CHUNK_SIZE_LINE));
+                    if (lf < 0) {
+                        if (end - start >= MAX_CHUNK_SIZE_LINE) {
+                            throw new HttpException(400, "chunk size line too long");
+                        }
+                        return null;
+                    }
+                    String line = line(start, lf);
+                    start = lf + 1;
+                    int semicolon = line.indexOf(';');
+                    String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).trim();
+                    long size;
+                    try {
+                        if (hex.isEmpty() || hex.length() > 15) {
+                            throw new NumberFormatException(hex);
+                        }
+                        size = Long.parseLong(hex, 16);
+                    } catch (NumberFormatException e) {
+                        throw new HttpException(400, "bad chunk size '" + hex + "'");
+                    }
+                    if (size == 0) {
+                        state = State.TRAILERS;
+                        trailerBytes = 0;
+                    } else {
+                        if (bodyLength + size > limits.maxBody()) {
+                            throw new HttpException(413, "body over " + limits.maxBody() + " bytes");
+                        }
+                        remaining = size;
+                        state = State.CHUNK_DATA;
+                    }
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(remaining, end - start);
+                    if (n == 0) {
+                        return null;
+                    }
+                    if (bodyLength + n > body.length) {
+                        body = Arrays.copyOf(body, Math.max(body.length * 2, bodyLength + n));
+                    }
+                    System.arraycopy(buffer, start, body, bodyLength, n);
+                    bodyLength += n;
+                    start += n;
+                    remaining -= n;
+                    if (remaining == 0) {
+                        state = State.CHUNK_END;
+                    }
+                }
+                case CHUNK_END -> {
+                    // exactly CRLF (or a bare LF) must follow the chunk's data
+                    if (end == start) {
+                        return null;
+                    }
+                    int crlf = buffer[start] == '\n' ? 1 : buffer[start] == '\r' ? 2 : -1;
+                    if (crlf == -1 || crlf == 2 && end > start + 1 && buffer[start + 1] != '\n') {
+                        throw new HttpException(400, "chunk data not followed by CRLF");
+                    }
+                    if (end - start < crlf) {
+                        return null;
+                    }
+                    start += crlf;
+                    state = State.CHUNK_SIZE;
+                }
+                case TRAILERS -> {
+                    int lf = indexOfLf(start, end);
+                    if (lf < 0) {
+                        if (trailerBytes + end - start > limits.maxHeadBytes()) {
+                            throw new HttpException(431, "trailers over " + limits.maxHeadBytes() + " bytes");
+                        }
+                        return null;
+                    }
+                    trailerBytes += lf + 1 - start;
+                    if (trailerBytes > limits.maxHeadBytes()) {
+                        throw new HttpException(431, "trailers over " + limits.maxHeadBytes() + " bytes");
+                    }
+                    boolean last = line(start, lf).isEmpty();
+                    start = lf + 1;
+                    if (last) {
+                        body = Arrays.copyOf(body, bodyLength);
+                        return finish();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Parses the request line and the header fields if they have all arrived; false if not yet. */
+    private boolean parseHead() throws HttpException {
+        // Find the end of the head (an empty line) within the limit, before keeping anything.
+        int scanEnd = Math.min(end, start + limits.maxHeadBytes());
+        int headEnd = -1;
+        int lineStart = start;
+        int lines = 0;
+        for (int i = start; i < scanEnd; i++) {
+            if (buffer[i] == '\n') {
+                if (lines == 0 && i - start > limits.maxRequestLine()) {
+                    throw new HttpException(414, "request line over " + limits.maxRequestLine() + " bytes");
+                }
+                boolean empty = i == lineStart || i == lineStart + 1 && buffer[lineStart] == '\r';
+                if (empty && lines == 0) {
+                    lineStart = i + 1; // RFC 9112: ignore empty lines before a request line
+                    start = lineStart;
+                    continue;
+                }
+                if (empty) {
+                    headEnd = i + 1;
+                    break;
+                }
+                if (++lines > limits.maxHeaders() + 1) {
+                    throw new HttpException(431, "more than " + limits.maxHeaders() + " header fields");
+                }
+                lineStart = i + 1;
+            }
+        }
+        if (headEnd < 0) {
+            if (lines == 0 && end - start > limits.maxRequestLine()) {
+                throw new HttpException(414, "request line over " + limits.maxRequestLine() + " bytes");
+            }
+            if (end - start >= limits.maxHeadBytes()) {
+                throw new HttpException(431, "request head over " + limits.maxHeadBytes() + " bytes");
+            }
+            return false;
+        }
+        int lf = indexOfLf(start, headEnd);
+        parseStartLine(line(start, lf));
+        headers = new Headers();
+        int at = lf + 1;
+        while (at < headEnd) {
+            int next = indexOfLf(at, headEnd);
+            String field = line(at, next);
+            at = next + 1;
+            if (field.isEmpty()) {
+                break;
+            }
+            parseField(field);
+        }
+        start = headEnd;
+        frameBody();
+        return true;
+    }
+
+    private void parseField(String field) throws HttpException {
+        if (field.charAt(0) == ' ' || field.charAt(0) == '\t') {
+            throw new HttpException(400, "obsolete line folding in a header field");
+        }
+        int colon = field.indexOf(':');
+        if (colon <= 0 || !isToken(field.substring(0, colon))) {
+            throw new HttpException(400, "malformed header field");
+        }
+        headers.add(field.substring(0, colon), field.substring(colon + 1).strip());
+    }
+
+    /** Decides how the body is framed; sets the state that reads it. */
+    private void frameBody() throws HttpException {
+        body = new byte[0];
+        bodyLength = 0;
+        if (bodyForbidden()) {
+            state = State.HEAD;
+            return;
+        }
+        String te = headers.get("Transfer-Encoding");
+        java.util.List<String> lengths = headers.all("Content-Length");
+        if (te != null) {
+            if (!lengths.isEmpty()) {
+                throw new HttpException(400, "both Transfer-Encoding and Content-Length");
+            }
+            String[] codings = String.join(",", headers.all("Transfer-Encoding")).split(",");
+            if (!codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
+                throw new HttpException(400, "Transfer-Encoding must end in chunked");
+            }
+            body = new byte[256];
+            state = State.CHUNK_SIZE;
+            return;
+        }
+        if (!lengths.isEmpty()) {
+            long length = -1;
+            for (String value : String.join(",", lengths).split(",")) {
+                String v = value.trim();
+                if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new HttpException(400, "bad Content-Length '" + v + "'");
+                }
+                long parsed = Long.parseLong(v);
+                if (length >= 0 && parsed != length) {
+                    throw new HttpException(400, "conflicting Content-Length values");
+                }
+                length = parsed;
+            }
+            if (length > limits.maxBody()) {
+                throw new HttpException(413, "body of " + length + " bytes, over " + limits.maxBody());
+            }
+            if (length > 0) {
+                remaining = length;
+                state = State.FIXED_BODY;
+                return;
+            }
+        }
+        // no framing: an empty body for a request, the rest of the connection for a response
+        state = bodyUntilClose() && lengths.isEmpty() ? State.UNTIL_CLOSE : State.HEAD;
+    }
+
+    private M finish() {
+        M message = build(headers, body);
+        state = State.HEAD;
+        headers = null;
+        body = null;
+        if (start == end) {
+            start = end = 0;
+        }
+        return message;
+    }
+
+    private int indexOfLf(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The line from {@code from} to the LF at {@code lf}, without its CR. */
+    private String line(int from, int lf) {
+        int to = lf > from && buffer[lf - 1] == '\r' ? lf - 1 : lf;
+        return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
