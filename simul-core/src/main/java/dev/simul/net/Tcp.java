@@ -30,7 +30,7 @@ public final class Tcp {
     public static StreamProtocol connect(String host, int port, Duration timeout) throws Exception {
         EventLoop loop = Async.loop();
         return Async.timeout(timeout, () -> {
-            InetAddress address = Wait.blocking(() -> InetAddress.getByName(host));
+            InetAddress address = resolve(host);
             SocketChannel channel = SocketChannel.open();
             try {
                 channel.configureBlocking(false);
@@ -60,6 +60,15 @@ public final class Tcp {
                 throw t;
             }
         });
+    }
+
+    /** An IP literal at once; a name on the loop's helper threads, since resolving it blocks. */
+    private static InetAddress resolve(String host) throws Exception {
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException notALiteral) {
+            return Wait.blocking(() -> InetAddress.getByName(host));
+        }
     }
 
     /**

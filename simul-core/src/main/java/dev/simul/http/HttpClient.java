@@ -1,0 +1,288 @@
+package dev.simul.http;
+
+import dev.simul.loop.Async;
+import dev.simul.loop.sync.Semaphore;
+import dev.simul.net.StreamProtocol;
+import dev.simul.net.Tcp;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An HTTP/1.1 client for coroutines of one event loop: keep-alive connections pooled per host (with a limit),
+ * Content-Length, chunked and close-delimited bodies, bounded redirects, connect / read / total timeouts and a
+ * maximum body size. Plain http only for now. Loop thread only; every call runs in a coroutine.
+ *
+ * <p>Pooling: each host has at most {@code maxConnectionsPerHost} connections, in use or idle; a request takes a
+ * permit, reuses the most recently used idle connection or opens one, and gives the connection back if the
+ * response lets it stay open. A reused connection that the server closed meanwhile fails before any byte of the
+ * response; an idempotent request is then retried once on a new connection.
+ */
+public final class HttpClient implements AutoCloseable {
+
+    /**
+     * Client settings.
+     *
+     * @param maxConnectionsPerHost connections to one host, in use and idle together
+     * @param connectTimeout        to open a connection
+     * @param readTimeout           between two reads of a response
+     * @param totalTimeout          for a whole request, redirects included
+     * @param maxBody               bytes of a response body
+     * @param maxRedirects          redirects followed before giving up
+     */
+    public record Options(int maxConnectionsPerHost, Duration connectTimeout, Duration readTimeout,
+                          Duration totalTimeout, long maxBody, int maxRedirects) {
+
+        /** 10 connections per host, 10 s to connect, 30 s between reads, 60 s in all, 100 MB, 5 redirects. */
+        public static final Options DEFAULT = new Options(10, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), 100L * 1024 * 1024, 5);
+
+        public Options {
+            if (maxConnectionsPerHost < 1 || maxRedirects < 0 || maxBody < 0) {
+                throw new IllegalArgumentException("unreasonable client options: " + this);
+            }
+        }
+
+        /** These options with another per-host limit. */
+        public Options withMaxConnectionsPerHost(int n) {
+            return new Options(n, connectTimeout, readTimeout, totalTimeout, maxBody, maxRedirects);
+        }
+
+        /** These options with other timeouts. */
+        public Options withTimeouts(Duration connect, Duration read, Duration total) {
+            return new Options(maxConnectionsPerHost, connect, read, total, maxBody, maxRedirects);
+        }
+
+        /** These options with another body limit. */
+        public Options withMaxBody(long bytes) {
+            return new Options(maxConnectionsPerHost, connectTimeout, readTimeout, totalTimeout, bytes, maxRedirects);
+        }
+    }
+
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+    private static final int READ_CHUNK = 64 * 1024;
+
+    /** One host's pool. */
+    private static final class Host {
+        final Semaphore permits;
+        final ArrayDeque<Connection> idle = new ArrayDeque<>();
+
+        Host(int limit) {
+            permits = new Semaphore(limit);
+        }
+    }
+
+    /** A connection and the parser of its responses. */
+    private record Connection(StreamProtocol stream, ResponseParser parser) {
+    }
+
+    private final Options options;
+    private final HttpLimits limits;
+    private final Map<String, Host> hosts = new HashMap<>();
+    private int opened;
+
+    /** A client with {@code options}. */
+    public HttpClient(Options options) {
+        this.options = options;
+        this.limits = new HttpLimits(8 * 1024, 64 * 1024, 200, options.maxBody());
+    }
+
+    /** Connections opened so far (a pooled connection is opened once however often it is used). */
+    public int connectionsOpened() {
+        return opened;
+    }
+
+    /** GETs {@code url}. */
+    public ClientResponse get(String url) throws Exception {
+        return send("GET", url, new Headers(), null);
+    }
+
+    /** POSTs {@code body} to {@code url}. */
+    public ClientResponse post(String url, String contentType, byte[] body) throws Exception {
+        return send("POST", url, new Headers().add("Content-Type", contentType), body);
+    }
+
+    /**
+     * Sends a request and returns its response, following redirects.
+     *
+     * @throws TimeoutException          past the total timeout, or the connect or read timeout
+     * @throws IOException               for a refused connection, a malformed or truncated response, too many
+     *                                   redirects, or a body over the limit
+     * @throws IllegalArgumentException  for a URL that is not http://host[:port]/...
+     */
+    public ClientResponse send(String method, String url, Headers headers, byte[] body) throws Exception {
+        URI uri = parse(url);
+        return Async.timeout(options.totalTimeout(), () -> follow(method, uri, headers, body));
+    }
+
+    private static URI parse(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + url, e);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("only http://host[:port]/path URLs are supported, got " + url);
+        }
+        return uri;
+    }
+
+    private ClientResponse follow(String method, URI uri, Headers headers, byte[] body) throws Exception {
+        for (int redirects = 0; ; redirects++) {
+            ClientResponse response = exchange(method, uri, headers, body);
+            String location = response.headers().get("Location");
+            if (!REDIRECTS.contains(response.status()) || location == null) {
+                return response;
+            }
+            if (redirects == options.maxRedirects()) {
+                throw new IOException("more than " + options.maxRedirects() + " redirects, last to " + location);
+            }
+            uri = parse(uri.resolve(location).toString());
+            if (response.status() == 303 || (response.status() <= 302 && method.equals("POST"))) {
+                method = "GET"; // what browsers do, and RFC 9110 allows
+                body = null;
+            }
+        }
+    }
+
+    private ClientResponse exchange(String method, URI uri, Headers headers, byte[] body) throws Exception {
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        Host host = hosts.computeIfAbsent(uri.getHost() + ":" + port, k -> new Host(options.maxConnectionsPerHost()));
+        ByteBuffer request = encode(method, uri, port, headers, body);
+        host.permits.acquire();
+        try {
+            Connection connection = host.idle.pollLast();
+            boolean reused = connection != null;
+            if (connection == null) {
+                connection = open(uri.getHost(), port);
+            }
+            try {
+                ClientResponse response = roundTrip(connection, method, request.duplicate());
+                keepOrClose(host, connection, response);
+                return response;
+            } catch (StaleConnection stale) {
+                connection.stream().close();
+                if (!reused || !IDEMPOTENT.contains(method)) {
+                    throw stale.getCause() instanceof Exception e ? e : stale;
+                }
+                Connection fresh = open(uri.getHost(), port); // the server closed the idle one: once more
+                try {
+                    ClientResponse response = roundTrip(fresh, method, request.duplicate());
+                    keepOrClose(host, fresh, response);
+                    return response;
+                } catch (StaleConnection again) {
+                    fresh.stream().close();
+                    throw again.getCause() instanceof Exception e ? e : again;
+                } catch (Exception e) {
+                    fresh.stream().close();
+                    throw e;
+                }
+            } catch (Exception e) {
+                connection.stream().close();
+                throw e;
+            }
+        } finally {
+            host.permits.release();
+        }
+    }
+
+    private Connection open(String host, int port) throws Exception {
+        StreamProtocol stream = Tcp.connect(host, port, options.connectTimeout());
+        opened++;
+        return new Connection(stream, new ResponseParser(limits));
+    }
+
+    private void keepOrClose(Host host, Connection connection, ClientResponse response) {
+        if (response.keepAlive() && !connection.parser().inMessage()
+                && host.idle.size() < options.maxConnectionsPerHost()) {
+            host.idle.addLast(connection);
+        } else {
+            connection.stream().close();
+        }
+    }
+
+    /** A failure before any byte of the response arrived: on a reused connection, the server had closed it. */
+    private static final class StaleConnection extends Exception {
+        StaleConnection(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private ClientResponse roundTrip(Connection connection, String method, ByteBuffer request) throws Exception {
+        StreamProtocol stream = connection.stream();
+        ResponseParser parser = connection.parser();
+        parser.expect(method);
+        boolean received = false;
+        try {
+            stream.write(request);
+            while (true) {
+                ClientResponse response = parser.next();
+                if (response != null) {
+                    return response;
+                }
+                byte[] bytes = Async.timeout(options.readTimeout(), () -> stream.read(READ_CHUNK));
+                if (bytes.length == 0) {
+                    ClientResponse last = parser.finishAtEof();
+                    if (last == null) {
+                        throw new IOException("the server closed the connection without answering");
+                    }
+                    return last;
+                }
+                received = true;
+                parser.feed(ByteBuffer.wrap(bytes));
+            }
+        } catch (HttpException e) {
+            throw new IOException("bad response: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (!received) {
+                throw new StaleConnection(e);
+            }
+            throw e;
+        }
+    }
+
+    private static ByteBuffer encode(String method, URI uri, int port, Headers headers, byte[] body) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        StringBuilder head = new StringBuilder(128);
+        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        head.append("Host: ").append(uri.getHost()).append(port == 80 ? "" : ":" + port).append("\r\n");
+        head.append("User-Agent: simul\r\n");
+        for (int i = 0; i < headers.size(); i++) {
+            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer out = ByteBuffer.allocate(headBytes.length + (body == null ? 0 : body.length));
+        out.put(headBytes);
+        if (body != null) {
+            out.put(body);
+        }
+        return out.flip();
+    }
+
+    /** Closes the idle connections. */
+    @Override
+    public void close() {
+        for (Host host : hosts.values()) {
+            for (Connection c : host.idle) {
+                c.stream().close();
+            }
+            host.idle.clear();
+        }
+    }
+}
