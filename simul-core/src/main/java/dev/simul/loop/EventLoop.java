@@ -80,6 +80,7 @@ public final class EventLoop implements AutoCloseable {
     private long finished;
     private Scheduled currentCallback;
     private Runner executor;
+    private final List<Runnable> closeHooks = new ArrayList<>();
     /** The coroutine whose step runs now on the loop thread (continuation strands). */
     Coroutine<?> running;
     /** Runs one ready callback; a field, so that a pass allocates nothing. */
@@ -612,6 +613,14 @@ public final class EventLoop implements AutoCloseable {
         if (closed) {
             return;
         }
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                logException(this, "a close hook threw", e);
+            }
+        }
+        closeHooks.clear();
         closed = true;
         for (Coroutine<?> c = live; c != null; c = c.nextLive) {
             c.abandon();
@@ -624,6 +633,15 @@ public final class EventLoop implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
+    }
+
+    /**
+     * Runs {@code hook} when the loop closes, on the closing thread, before the selector closes: for resources
+     * tied to the loop, such as a client's pooled connections.
+     */
+    public void onClose(Runnable hook) {
+        checkOwner();
+        closeHooks.add(Objects.requireNonNull(hook));
     }
 
     /** Whether {@link #close()} was called. */

@@ -37,32 +37,17 @@ public final class Lab {
         for (Workload workload : config.workloads()) {
             Double sequentialWall = null;
             List<Cell> row = new ArrayList<>();
-            for (String mode : config.modes()) {
-                index++;
-                List<Measurement> runs = new ArrayList<>();
-                int workers = 0;
-                for (int run = 0; run <= config.repeat(); run++) {
-                    listener.starting(workload.name(), mode, index, cells, run, config.repeat());
-                    System.gc(); // garbage from the previous run is not this run's cost
-                    long cpu0 = OS.getProcessCpuTime();
-                    long t0 = System.nanoTime();
-                    try (Runner runner = newRunner(mode, config.workers())) {
-                        workers = runner.workers() == Runner.UNBOUNDED ? workload.tasks() : runner.workers();
-                        workload.run(runner, config.scale());
-                    }
-                    long wall = System.nanoTime() - t0;
-                    long cpu = OS.getProcessCpuTime() - cpu0;
-                    if (run > 0) {
-                        runs.add(new Measurement(wall / 1e9, cpu / 1e9));
+            workload.setUp(config.scale());
+            try {
+                for (String mode : config.modes()) {
+                    index++;
+                    row.add(measure(workload, mode, config, listener, index, cells));
+                    if (mode.equals(Runners.SEQUENTIAL)) {
+                        sequentialWall = row.getLast().wallS();
                     }
                 }
-                Cell cell = new Cell(workload.name(), mode, workers, workload.tasks(),
-                        median(runs.stream().map(Measurement::wallS).toList()),
-                        median(runs.stream().map(Measurement::cpuS).toList()), null, runs);
-                if (mode.equals(Runners.SEQUENTIAL)) {
-                    sequentialWall = cell.wallS();
-                }
-                row.add(cell);
+            } finally {
+                workload.tearDown();
             }
             for (Cell cell : row) {
                 Cell done = sequentialWall == null ? cell : cell.withSpeedup(sequentialWall / cell.wallS());
@@ -71,6 +56,33 @@ public final class Lab {
             }
         }
         return results;
+    }
+
+    /** One cell: a warm-up run, then the measured ones, each on a fresh runner. */
+    private static Cell measure(Workload workload, String mode, LabConfig config, Listener listener, int index,
+                                int cells) throws Exception {
+        List<Measurement> runs = new ArrayList<>();
+        Integer workers = config.workers() != null ? config.workers() : workload.defaultWorkers(mode);
+        int tasks = workload.tasks(config.scale());
+        int used = 0;
+        for (int run = 0; run <= config.repeat(); run++) {
+            listener.starting(workload.name(), mode, index, cells, run, config.repeat());
+            System.gc(); // garbage from the previous run is not this run's cost
+            long cpu0 = OS.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            try (Runner runner = newRunner(mode, workers)) {
+                used = runner.workers() == Runner.UNBOUNDED ? tasks : runner.workers();
+                workload.run(runner, config.scale());
+            }
+            long wall = System.nanoTime() - t0;
+            long cpu = OS.getProcessCpuTime() - cpu0;
+            if (run > 0) {
+                runs.add(new Measurement(wall / 1e9, cpu / 1e9));
+            }
+        }
+        return new Cell(workload.name(), mode, used, tasks,
+                median(runs.stream().map(Measurement::wallS).toList()),
+                median(runs.stream().map(Measurement::cpuS).toList()), null, runs);
     }
 
     private static Runner newRunner(String mode, Integer workers) {

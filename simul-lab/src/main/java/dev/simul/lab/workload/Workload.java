@@ -40,6 +40,24 @@ public abstract class Workload {
      */
     public abstract void run(Runner runner, double scale) throws Exception;
 
+    /** Prepares what every run needs, outside the timed runs (a server to download from, say). */
+    public void setUp(double scale) throws Exception {
+    }
+
+    /** Releases what {@link #setUp} prepared. */
+    public void tearDown() throws Exception {
+    }
+
+    /** How many tasks one run submits at {@code scale}; by default the same at every scale. */
+    public int tasks(double scale) {
+        return tasks;
+    }
+
+    /** The workers this job wants in {@code mode} when the user names none (null: the mode's own default). */
+    public Integer defaultWorkers(String mode) {
+        return null;
+    }
+
     /**
      * What the report should say about this job in the loop mode, if anything: how it keeps blocking work off
      * the loop's thread, say. Null by default.

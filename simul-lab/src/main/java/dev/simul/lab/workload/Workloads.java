@@ -11,7 +11,8 @@ public final class Workloads {
 
     static {
         for (Workload w : List.of(new CpuBound(), new HashChain(), new ApiCalls(), new FileWrites(),
-                new Countdown())) {
+                new Countdown(),
+                new Downloads())) {
             ALL.put(w.name(), w);
         }
     }

@@ -1,0 +1,180 @@
+package dev.simul.lab.workload;
+
+import dev.simul.http.ClientResponse;
+import dev.simul.http.HttpServer;
+import dev.simul.lab.images.ImageServer;
+import dev.simul.lab.images.ImageSet;
+import dev.simul.loop.Async;
+import dev.simul.loop.Coroutine;
+import dev.simul.loop.EventLoop;
+import dev.simul.runner.Runner;
+import dev.simul.runner.Runners;
+import dev.simul.task.Wait;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Seed 003's experiment: download 100 images, here from an embedded {@link ImageServer} that answers each request
+ * after 100 ms, as a remote server would; every byte is checked against the image's SHA-256, and the files go into
+ * a temporary folder that is removed afterwards. Seed 003 used 10 threads and 5 processes.
+ *
+ * <p>Clients: blocking modes use the JDK's {@link HttpClient} (in the JDK, keep-alive pooling, well tested: no
+ * reason to write another blocking client); the loop mode uses simul's own client on the event loop, so that 100
+ * downloads wait at once on one thread. At {@code --scale F}, F x 100 images at F x 100 ms.
+ */
+public final class Downloads extends Workload {
+
+    static final int IMAGES = 100;
+    static final Duration LATENCY = Duration.ofMillis(100);
+    static final int IMAGE_SIDE = 64;
+
+    /** One download: where from, where to, and what its bytes must hash to. */
+    record Job(String url, String file, String sha256) implements Serializable {
+    }
+
+    private ImageSet images;
+    private EventLoop serverLoop;
+    private Thread serverThread;
+    private int port;
+
+    public Downloads() {
+        super("download", IMAGES, IO_BOUND, "seed 003: download 100 images at 100 ms latency each from a local"
+                + " server, checking every byte (scaled)");
+    }
+
+    static int images(double scale) {
+        return (int) Math.max(1, Math.round(IMAGES * scale));
+    }
+
+    @Override
+    public int tasks(double scale) {
+        return images(scale);
+    }
+
+    @Override
+    public Integer defaultWorkers(String mode) {
+        return mode.equals(Runners.THREADS) ? 10 : null; // seed 003's 10 threads
+    }
+
+    @Override
+    public String onTheLoop() {
+        return "It used simul's HTTP client on the event loop: every download waits at once on one thread.";
+    }
+
+    @Override
+    public void setUp(double scale) throws Exception {
+        images = new ImageSet(images(scale), IMAGE_SIDE);
+        Duration latency = Duration.ofNanos(Math.round(LATENCY.toNanos() * scale));
+        CompletableFuture<Integer> started = new CompletableFuture<>();
+        serverLoop = new EventLoop();
+        serverThread = Thread.ofPlatform().name("simul-image-server").start(() -> {
+            try {
+                serverLoop.run(() -> {
+                    try (ImageServer server = ImageServer.start(images, latency, 0,
+                            HttpServer.Options.loopback(0))) {
+                        started.complete(server.port());
+                        Async.await(serverLoop.newFuture()); // until tearDown stops the loop
+                    }
+                    return null;
+                });
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+            }
+        });
+        port = started.get();
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        if (serverLoop != null) {
+            serverLoop.stop();
+            serverThread.join();
+            serverLoop.close();
+            serverLoop = null;
+        }
+    }
+
+    @Override
+    public void run(Runner runner, double scale) throws Exception {
+        if (serverLoop == null) {
+            throw new IllegalStateException("download: setUp was not called");
+        }
+        Path folder = Files.createTempDirectory("simul-download-");
+        try {
+            List<Job> jobs = new ArrayList<>();
+            for (int i = 0; i < images.count(); i++) {
+                jobs.add(new Job("http://127.0.0.1:" + port + "/images/" + i + ".png",
+                        folder.resolve(i + ".png").toString(), images.sha256(i)));
+            }
+            List<Long> sizes = runner.map(Downloads::fetch, jobs);
+            for (int i = 0; i < jobs.size(); i++) {
+                long onDisk = Files.size(Path.of(jobs.get(i).file()));
+                if (onDisk != images.png(i).length || sizes.get(i) != onDisk) {
+                    throw new IllegalStateException("download: " + jobs.get(i).file() + " has " + onDisk
+                            + " bytes, expected " + images.png(i).length);
+                }
+            }
+        } finally {
+            FileWrites.deleteRecursively(folder);
+        }
+    }
+
+    /** Downloads one image, checks its hash, writes it; returns its size. A portable task. */
+    static long fetch(Job job) throws Exception {
+        byte[] body = Coroutine.current() != null ? onTheLoop(job.url()) : blocking(job.url());
+        String sha = ImageSet.sha256(body);
+        if (!sha.equals(job.sha256())) {
+            throw new IOException("download: " + job.url() + " hashes to " + sha + ", expected " + job.sha256());
+        }
+        Wait.blocking(() -> Files.write(Path.of(job.file()), body));
+        return body.length;
+    }
+
+    private static final class Clients {
+        /** The JDK client of blocking modes, one per JVM. */
+        static final HttpClient BLOCKING = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        /** simul's client of each event loop, closed with its loop. */
+        static final Map<EventLoop, dev.simul.http.HttpClient> ON_LOOPS = new WeakHashMap<>();
+    }
+
+    private static byte[] blocking(String url) throws Exception {
+        HttpResponse<byte[]> response = Clients.BLOCKING.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("download: " + url + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private static byte[] onTheLoop(String url) throws Exception {
+        EventLoop loop = Async.loop();
+        dev.simul.http.HttpClient client;
+        synchronized (Clients.ON_LOOPS) {
+            client = Clients.ON_LOOPS.get(loop);
+            if (client == null) {
+                client = new dev.simul.http.HttpClient(dev.simul.http.HttpClient.Options.DEFAULT
+                        .withMaxConnectionsPerHost(1000));
+                Clients.ON_LOOPS.put(loop, client);
+                loop.onClose(client::close);
+            }
+        }
+        ClientResponse response = client.get(url);
+        if (response.status() != 200) {
+            throw new IOException("download: " + url + " answered " + response.status());
+        }
+        return response.body();
+    }
+}
