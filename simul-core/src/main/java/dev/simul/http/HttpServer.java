@@ -2,23 +2,21 @@ package dev.simul.http;
 
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
-import dev.simul.loop.LoopFuture;
-import dev.simul.loop.Scheduled;
-import dev.simul.net.Protocol;
+import dev.simul.net.StreamProtocol;
 import dev.simul.net.TcpServer;
-import dev.simul.net.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP/1.1 server on one event loop: keep-alive, pipelining, Content-Length and chunked request bodies,
  * limits on every part of a request, and timeouts against slow clients. Binds 127.0.0.1 unless told otherwise.
  *
- * <p>Each connection has one coroutine that answers its requests in order; the {@link Handler} runs in it and may
- * wait ({@code Async.sleep}, {@code Async.await}) without holding up other connections.
+ * <p>Each connection has one coroutine that reads its requests and answers them in order (pipelining); the
+ * {@link Handler} runs in it and may wait ({@code Async.sleep}, {@code Async.await}) without holding up other
+ * connections. Reading pauses while a connection has more unread bytes than a request head may hold.
  *
  * <p>Misbehaving clients: malformed input gets 400 (505 for another HTTP version), an over-long request line
  * 414, too many or too large header fields 431, a body over the limit 413; a request whose head does not arrive
@@ -43,34 +41,34 @@ public final class HttpServer implements AutoCloseable {
      * @param limits         per-request limits
      * @param headerTimeout  from a request's first byte to the end of its head
      * @param idleTimeout    between requests on a kept-alive connection
-     * @param maxPipelined   parsed requests waiting for their turn on one connection before reading pauses
      */
     public record Options(String host, int port, int maxConnections, HttpLimits limits,
-                          Duration headerTimeout, Duration idleTimeout, int maxPipelined) {
+                          Duration headerTimeout, Duration idleTimeout) {
 
         /** Loopback, the given port, 10,000 connections, default limits, 10 s header and 60 s idle timeouts. */
         public static Options loopback(int port) {
             return new Options("127.0.0.1", port, 10_000, HttpLimits.DEFAULT, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), 16);
+                    Duration.ofSeconds(60));
         }
 
         /** These options with other timeouts. */
         public Options withTimeouts(Duration header, Duration idle) {
-            return new Options(host, port, maxConnections, limits, header, idle, maxPipelined);
+            return new Options(host, port, maxConnections, limits, header, idle);
         }
 
         /** These options with other limits. */
         public Options withLimits(HttpLimits newLimits) {
-            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout, maxPipelined);
+            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout);
         }
 
         /** These options bound to another address. */
         public Options withHost(String newHost) {
-            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout, maxPipelined);
+            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout);
         }
     }
 
     private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+    private static final int READ_CHUNK = 64 * 1024;
 
     private final EventLoop loop;
     private final Handler handler;
@@ -82,7 +80,14 @@ public final class HttpServer implements AutoCloseable {
         this.handler = handler;
         this.options = options;
         tcp = new TcpServer(loop, new InetSocketAddress(options.host(), options.port()), options.maxConnections(),
-                Connection::new);
+                () -> new StreamProtocol(loop, options.limits().maxHeadBytes(), stream -> loop.spawn(() -> {
+                    try {
+                        serve(stream);
+                    } finally {
+                        stream.close();
+                    }
+                    return null;
+                }, "http " + stream.remoteAddress())));
     }
 
     /** Starts a server on the current loop (call it on the loop's thread, for instance in a coroutine). */
@@ -111,171 +116,66 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * One connection: the transport's callbacks parse requests into {@code pending}; the coroutine answers them in
-     * order. Invariant: at most one of the header and idle timers is armed, and only while no request is being
-     * answered.
+     * Answers the requests of one connection in order, in the connection's coroutine, until it ends. Reads wait
+     * at most the idle timeout for the first byte of a request and the header timeout for the rest of its head.
      */
-    private final class Connection implements Protocol {
-
-        private final RequestParser parser = new RequestParser(options.limits());
-        private final ArrayDeque<Object> pending = new ArrayDeque<>(); // HttpRequest, or HttpException to answer
-        private Transport transport;
-        private LoopFuture<Void> wakeUp;
-        private LoopFuture<Void> drained;
-        private Scheduled timer;
-        private boolean refusing;
-        private boolean lost;
-        private boolean writingPaused;
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-            armIdle();
-            loop.spawn(this::serve, "http " + t.remoteAddress());
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            if (refusing) {
-                return; // an error answer is on its way; what follows is ignored
-            }
-            boolean wasIdle = !parser.inRequest();
-            parser.feed(data);
-            if (wasIdle && parser.inRequest()) {
-                armHeaderTimeout();
-            }
+    private void serve(StreamProtocol connection) throws IOException {
+        RequestParser parser = new RequestParser(options.limits());
+        long requestStart = 0;
+        while (true) {
+            HttpRequest request;
             try {
-                for (HttpRequest r; (r = parser.next()) != null; ) {
-                    pending.add(r);
-                    if (!parser.inRequest()) {
-                        disarm();
-                    }
-                }
-            } catch (HttpException e) {
-                refusing = true;
-                pending.add(e);
+                request = parser.next();
+            } catch (HttpException refused) {
+                connection.write(HttpResponse.status(refused.status()).encode(true, false));
+                return;
             }
-            if (pending.size() >= options.maxPipelined()) {
-                transport.pauseReading();
-            }
-            wake();
-        }
-
-        @Override
-        public boolean eofReceived() {
-            pending.add(EOF);
-            wake();
-            return true; // answer what was asked, then close
-        }
-
-        @Override
-        public void pauseWriting() {
-            writingPaused = true;
-        }
-
-        @Override
-        public void resumeWriting() {
-            writingPaused = false;
-            if (drained != null) {
-                drained.complete(null);
-            }
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            lost = true;
-            disarm();
-            wake();
-            if (drained != null) {
-                drained.complete(null);
-            }
-        }
-
-        private void wake() {
-            if (wakeUp != null) {
-                wakeUp.complete(null);
-            }
-        }
-
-        /** The connection's coroutine: answers requests in order until the connection ends. */
-        private Void serve() {
-            while (!lost) {
-                while (pending.isEmpty() && !lost) {
-                    wakeUp = loop.newFuture();
-                    Async.await(wakeUp);
-                    wakeUp = null;
-                }
-                if (lost) {
-                    break;
-                }
-                Object next = pending.poll();
-                if (transport.isReadingPaused() && pending.size() < options.maxPipelined()) {
-                    transport.resumeReading();
-                }
-                if (next == EOF) {
-                    transport.close();
-                    break;
-                }
-                if (next instanceof HttpException refused) {
-                    transport.write(HttpResponse.status(refused.status()).encode(true, false));
-                    transport.close();
-                    break;
-                }
-                HttpRequest request = (HttpRequest) next;
-                HttpResponse response;
+            if (request == null) {
+                boolean inRequest = parser.inRequest();
+                Duration wait = inRequest
+                        ? options.headerTimeout().minusNanos(loop.time() - requestStart)
+                        : options.idleTimeout();
+                byte[] bytes;
                 try {
-                    response = handler.handle(request);
-                } catch (java.util.concurrent.CancellationException e) {
-                    throw e;
+                    bytes = Async.timeout(wait, () -> connection.read(READ_CHUNK));
+                } catch (TimeoutException e) {
+                    if (inRequest) {
+                        connection.write(HttpResponse.status(408).encode(true, false));
+                    }
+                    return; // idle too long: close quietly
+                } catch (IOException e) {
+                    return; // the connection failed
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.ERROR, "handler failed on " + request.method() + " "
-                            + request.target(), e);
-                    response = HttpResponse.status(500);
+                    throw new IOException(e);
                 }
-                if (lost) {
-                    break;
+                if (bytes.length == 0) {
+                    return; // the client closed its side
                 }
-                boolean close = !request.keepAlive();
-                transport.write(response.encode(close, request.method().equals("HEAD")));
-                if (close) {
-                    transport.close();
-                    break;
+                if (!inRequest) {
+                    requestStart = loop.time();
                 }
-                while (writingPaused && !lost) {
-                    drained = loop.newFuture();
-                    Async.await(drained); // backpressure: answer the next request once this one is on its way
-                    drained = null;
-                }
-                if (pending.isEmpty() && !parser.inRequest()) {
-                    armIdle();
-                }
+                parser.feed(ByteBuffer.wrap(bytes));
+                continue;
             }
-            return null;
-        }
-
-        private void armIdle() {
-            disarm();
-            timer = loop.callLater(options.idleTimeout(), transport::close);
-        }
-
-        private void armHeaderTimeout() {
-            disarm();
-            timer = loop.callLater(options.headerTimeout(), () -> {
-                refusing = true;
-                pending.add(new HttpException(408, "request head not received within "
-                        + options.headerTimeout()));
-                wake();
-            });
-        }
-
-        private void disarm() {
-            if (timer != null) {
-                timer.cancel();
-                timer = null;
+            if (!parser.inRequest()) {
+                requestStart = loop.time(); // a pipelined request already started arriving
             }
+            HttpResponse response;
+            try {
+                response = handler.handle(request);
+            } catch (java.util.concurrent.CancellationException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.ERROR, "handler failed on " + request.method() + " "
+                        + request.target(), e);
+                response = HttpResponse.status(500);
+            }
+            boolean close = !request.keepAlive();
+            connection.write(response.encode(close, request.method().equals("HEAD")));
+            if (close) {
+                return;
+            }
+            connection.drain(); // backpressure: read the next request once this answer is on its way
         }
     }
-
-    /** Marks the end of the client's stream in a connection's queue. */
-    private static final Object EOF = new Object();
 }
