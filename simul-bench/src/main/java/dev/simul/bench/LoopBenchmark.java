@@ -1,9 +1,11 @@
 package dev.simul.bench;
 
 import dev.simul.loop.Async;
+import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.LoopFuture;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       pass: suspension, completion, the future's done callback, resumption (two passes).</li>
  *   <li>{@link #spawnAwait}: {@code Async.await(Async.spawn(() -> 1))}: create a coroutine with a trivial body,
  *       run it to completion and get its result in the coroutine that spawned it.</li>
+ *   <li>{@link #cancelSleeping}: spawn a coroutine that sleeps an hour, let it start ({@code sleep(ZERO)}),
+ *       cancel it and await its end (which throws {@link CancellationException}): the cost of cancelling a
+ *       sleeping coroutine, on top of a spawn and two passes.</li>
  * </ul>
  *
  * <p>{@code strands}: {@code continuation} uses {@code jdk.internal.vm.Continuation} (the fork exports it);
@@ -135,5 +140,32 @@ public class LoopBenchmark {
             }
             return sum;
         });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int cancelSleeping() throws Exception {
+        return loop.run(() -> {
+            int cancelled = 0;
+            for (int i = 0; i < N; i++) {
+                Coroutine<Object> c = Async.spawn(LoopBenchmark::sleepAnHour);
+                Async.sleep(Duration.ZERO); // c takes its first step and sleeps
+                c.cancel(false);
+                try {
+                    Async.await(c);
+                } catch (CancellationException e) {
+                    cancelled++;
+                }
+            }
+            if (cancelled != N) {
+                throw new IllegalStateException("cancelled " + cancelled + " of " + N);
+            }
+            return cancelled;
+        });
+    }
+
+    private static Object sleepAnHour() {
+        Async.sleep(Duration.ofHours(1));
+        return null;
     }
 }

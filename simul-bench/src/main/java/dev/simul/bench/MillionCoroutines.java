@@ -11,8 +11,8 @@ import javax.management.ObjectName;
  * A million concurrent sleeping coroutines on one {@link EventLoop} (on the system clock): the time to start them
  * and the heap each one holds while it sleeps.
  *
- * <p>In one JVM, cold (no warm-up: the first and only round, JIT compilation included), the main coroutine of
- * {@code loop.run}:
+ * <p>In one JVM, cold by default (no warm-up: the first and only round, JIT compilation included), the main
+ * coroutine of {@code loop.run}:
  * <ol>
  *   <li>measures the used heap after {@code System.gc()} (before);</li>
  *   <li>spawns {@code n} coroutines whose body counts itself and then sleeps one hour
@@ -29,10 +29,11 @@ import javax.management.ObjectName;
  * <p>Run with a fixed heap, for instance:
  * <pre>{@code
  * java -Xmx8g --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp simul-bench/target/benchmarks.jar \
- *     dev.simul.bench.MillionCoroutines [n] [--histo]
+ *     dev.simul.bench.MillionCoroutines [n] [--histo] [--warmup=N]
  * }</pre>
  * Add {@code -Dsimul.strands=thread} for the virtual-thread fallback. {@code --histo} prints the top of the class
- * histogram of live objects while the coroutines sleep (not timed).
+ * histogram of live objects while the coroutines sleep (not timed). {@code --warmup=N} first runs a whole round
+ * with N coroutines on another loop (printed as the warm-up round), so that the measured round runs compiled code.
  */
 public final class MillionCoroutines {
 
@@ -43,17 +44,25 @@ public final class MillionCoroutines {
 
     public static void main(String[] args) throws Exception {
         int n = 1_000_000;
+        int warmup = 0;
         boolean histo = false;
         for (String a : args) {
             if (a.equals("--histo")) {
                 histo = true;
+            } else if (a.startsWith("--warmup=")) {
+                warmup = Integer.parseInt(a.substring("--warmup=".length()).replace("_", ""));
             } else {
                 n = Integer.parseInt(a.replace("_", ""));
             }
         }
-        final int count = n;
-        final boolean printHisto = histo;
-        Duration nap = Duration.ofHours(1);
+        if (warmup > 0) {
+            round("warm-up", warmup, false);
+        }
+        round(warmup > 0 ? "measured" : "cold", n, histo);
+    }
+
+    private static void round(String label, int count, boolean printHisto) throws Exception {
+        started = 0;
         long[] finishStart = new long[1];
         try (EventLoop loop = new EventLoop()) {
             long t0 = System.nanoTime();
@@ -73,7 +82,7 @@ public final class MillionCoroutines {
                 }
                 long alive = usedAfterGc();
                 Runtime rt = Runtime.getRuntime();
-                System.out.printf(Locale.ROOT, "strands=%s n=%d maxHeap=%d MiB%n", kind, count,
+                System.out.printf(Locale.ROOT, "%s round: strands=%s n=%d maxHeap=%d MiB%n", label, kind, count,
                         rt.maxMemory() >> 20);
                 System.out.printf(Locale.ROOT, "start: %.3f s (spawn %.3f s + first steps %.3f s), %.0f ns per"
                                 + " coroutine%n", (allSleeping - start) / 1e9, (spawned - start) / 1e9,
