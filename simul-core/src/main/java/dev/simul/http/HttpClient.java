@@ -1,6 +1,7 @@
 package dev.simul.http;
 
 import dev.simul.loop.Async;
+import dev.simul.loop.EventLoop;
 import dev.simul.loop.sync.Semaphore;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.Tcp;
@@ -88,6 +89,25 @@ public final class HttpClient implements AutoCloseable {
     private final HttpLimits limits;
     private final Map<String, Host> hosts = new HashMap<>();
     private int opened;
+
+    private static final Map<EventLoop, HttpClient> SHARED = new java.util.WeakHashMap<>();
+
+    /**
+     * The current loop's shared client, made with {@code options} on first use and closed with the loop: for
+     * independent tasks that should share one pool of connections.
+     */
+    public static HttpClient shared(Options options) {
+        EventLoop loop = Async.loop();
+        synchronized (SHARED) {
+            HttpClient client = SHARED.get(loop);
+            if (client == null) {
+                client = new HttpClient(options);
+                SHARED.put(loop, client);
+                loop.onClose(client::close);
+            }
+            return client;
+        }
+    }
 
     /** A client with {@code options}. */
     public HttpClient(Options options) {

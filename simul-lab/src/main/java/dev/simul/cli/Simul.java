@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "simul", mixinStandardHelpOptions = true, version = "simul 0.1.0",
         description = "Concurrency and parallelism on the JVM: one task API over every execution model, and a lab"
                 + " that measures which model wins for which workload.",
-        subcommands = {LabCommand.class, InfoCommand.class, DemoCommand.class, ServeCommand.class,
+        subcommands = {LabCommand.class, InfoCommand.class, DemoCommand.class, ServeCommand.class, FetchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Simul implements Runnable {
 

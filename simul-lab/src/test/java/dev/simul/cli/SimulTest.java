@@ -42,6 +42,12 @@ class SimulTest {
                 {"demo", "countdown", "--mode", "fibers"},
                 {"demo"},
                 {"demo", "simul", "--scale", "2"},
+                {"fetch", "/no/such/list.txt", "-o", "/tmp"},
+                {"fetch", "pom.xml"},
+                {"fetch", "pom.xml", "-o", "/tmp", "--mode", "fibers"},
+                {"fetch", "pom.xml", "-o", "/tmp", "--concurrency", "0"},
+                {"serve", "--images", "0"},
+                {"serve", "--bandwidth", "fast"},
                 {"frobnicate"},
         };
         for (String[] args : cases) {
@@ -58,7 +64,8 @@ class SimulTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
-                {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}}) {
+                {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}, {"serve", "--help"},
+                {"fetch", "--help"}}) {
             Result r = run(args);
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("Usage:");

@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -146,8 +144,6 @@ public final class Downloads extends Workload {
         /** The JDK client of blocking modes, one per JVM. */
         static final HttpClient BLOCKING = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        /** simul's client of each event loop, closed with its loop. */
-        static final Map<EventLoop, dev.simul.http.HttpClient> ON_LOOPS = new WeakHashMap<>();
     }
 
     private static byte[] blocking(String url) throws Exception {
@@ -160,17 +156,8 @@ public final class Downloads extends Workload {
     }
 
     private static byte[] onTheLoop(String url) throws Exception {
-        EventLoop loop = Async.loop();
-        dev.simul.http.HttpClient client;
-        synchronized (Clients.ON_LOOPS) {
-            client = Clients.ON_LOOPS.get(loop);
-            if (client == null) {
-                client = new dev.simul.http.HttpClient(dev.simul.http.HttpClient.Options.DEFAULT
-                        .withMaxConnectionsPerHost(1000));
-                Clients.ON_LOOPS.put(loop, client);
-                loop.onClose(client::close);
-            }
-        }
+        dev.simul.http.HttpClient client = dev.simul.http.HttpClient.shared(dev.simul.http.HttpClient.Options.DEFAULT
+                .withMaxConnectionsPerHost(1000));
         ClientResponse response = client.get(url);
         if (response.status() != 200) {
             throw new IOException("download: " + url + " answered " + response.status());

@@ -1,0 +1,98 @@
+package dev.simul.cli;
+
+import dev.simul.lab.fetch.Fetch;
+import dev.simul.lab.fetch.Fetcher;
+import dev.simul.runner.Runner;
+import dev.simul.runner.Runners;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code simul fetch}: a practical downloader for a list of URLs, on any runner. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = "Downloads every http or https URL listed in URLS_FILE (one per line; # comments) into DIR,"
+                + " with a progress bar, retries with backoff, safe file names that never leave DIR, and no"
+                + " overwriting unless asked. Exits 1 if any URL failed.")
+final class FetchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "URLS_FILE", description = "the list of URLs")
+    Path urlsFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true,
+            description = "the folder to write into (created if missing)")
+    Path folder;
+
+    @Option(names = "--mode", paramLabel = "M", defaultValue = Runners.VIRTUAL,
+            description = "how downloads run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; loop: http only)",
+            completionCandidates = LabCommand.Modes.class)
+    String mode;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
+            description = "downloads at once, for threads and virtual (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--retries", paramLabel = "R", defaultValue = "3",
+            description = "further attempts after a network error, 429 or 5xx (default: ${DEFAULT-VALUE})")
+    int retries;
+
+    @Option(names = "--overwrite", description = "replace files that already exist")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
+        Options.checkPositive(spec, "--concurrency", concurrency);
+        if (retries < 0 || retries > 20) {
+            throw Options.usage(spec, "--retries must be between 0 and 20, got " + retries);
+        }
+        if (!Files.isRegularFile(urlsFile) || !Files.isReadable(urlsFile)) {
+            throw Options.usage(spec, "cannot read URLS_FILE " + urlsFile);
+        }
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw Options.usage(spec, "-o " + folder + " is not a folder");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        ProgressBar[] bar = {null};
+        Fetch.Summary summary;
+        try (Runner runner = Runners.of(mode, concurrency)) {
+            summary = Fetch.run(urlsFile, folder, runner, retries, overwrite, count -> bar[0] = new ProgressBarBuilder()
+                    .setTaskName("fetch").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
+                    .continuousUpdate().build(), result -> bar[0].step());
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long ok = summary.results().stream().filter(Fetcher.Result::ok).count();
+        out.printf("fetched %d of %d URLs (%,d bytes) into %s in %.2f s%n", ok, summary.results().size()
+                + summary.badLines().size(), summary.bytes(), folder, seconds);
+        for (Fetch.BadLine bad : summary.badLines()) {
+            err.printf("  line %d: %s: %s%n", bad.line(), bad.text(), bad.reason());
+        }
+        for (Fetcher.Result r : summary.results()) {
+            if (!r.ok()) {
+                err.printf("  %s: %s (after %d attempt%s)%n", r.url(), r.error(), r.attempts(),
+                        r.attempts() == 1 ? "" : "s");
+            }
+        }
+        out.flush();
+        err.flush();
+        return summary.failures() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.simul.lab.fetch;
+
+import dev.simul.runner.Handle;
+import dev.simul.runner.Runner;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code simul fetch}'s work: reads a list of URLs, gives each a safe file in the target folder, and downloads
+ * them as portable tasks on any runner, reporting each as it finishes.
+ */
+public final class Fetch {
+
+    /** A line of the URL list that is not an http or https URL. */
+    public record BadLine(int line, String text, String reason) {
+    }
+
+    /** What a fetch did: one result per URL, in list order, and the lines that were not URLs. */
+    public record Summary(List<Fetcher.Result> results, List<BadLine> badLines) {
+
+        /** Downloads that failed, plus the bad lines. */
+        public long failures() {
+            return results.stream().filter(r -> !r.ok()).count() + badLines.size();
+        }
+
+        /** Bytes written. */
+        public long bytes() {
+            return results.stream().mapToLong(Fetcher.Result::bytes).sum();
+        }
+    }
+
+    private Fetch() {
+    }
+
+    /** The http and https URLs of {@code lines} (blank lines and {@code #} comments skipped); the rest in {@code bad}. */
+    static List<URI> parse(List<String> lines, List<BadLine> bad) {
+        List<URI> urls = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i).strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            try {
+                URI uri = new URI(text);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                    bad.add(new BadLine(i + 1, text, "not an http or https URL"));
+                } else {
+                    urls.add(uri);
+                }
+            } catch (java.net.URISyntaxException e) {
+                bad.add(new BadLine(i + 1, text, "not a URL: " + e.getReason()));
+            }
+        }
+        return urls;
+    }
+
+    /**
+     * Fetches every URL of {@code urlsFile} into {@code folder} on {@code runner}; {@code onResult} hears of each
+     * download as it finishes (on the calling thread).
+     */
+    public static Summary run(Path urlsFile, Path folder, Runner runner, int retries, boolean overwrite,
+                              Consumer<Integer> onCount, Consumer<Fetcher.Result> onResult)
+            throws IOException, InterruptedException {
+        List<BadLine> bad = new ArrayList<>();
+        List<URI> urls = parse(Files.readAllLines(urlsFile), bad);
+        Files.createDirectories(folder);
+        FileNames names = new FileNames(folder);
+        List<Fetcher.Job> jobs = new ArrayList<>();
+        for (URI url : urls) {
+            jobs.add(new Fetcher.Job(url.toString(), names.fileFor(url).toString(), retries, overwrite));
+        }
+        onCount.accept(jobs.size());
+        List<Handle<Fetcher.Result>> handles = runner.submitAll(Fetcher::fetch, jobs);
+        for (Handle<Fetcher.Result> done : Handle.asCompleted(handles)) {
+            try {
+                onResult.accept(done.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a fetch task failed instead of reporting its failure", e.getCause());
+            }
+        }
+        List<Fetcher.Result> results = new ArrayList<>();
+        for (Handle<Fetcher.Result> h : handles) {
+            results.add(h.resultNow());
+        }
+        return new Summary(results, bad);
+    }
+}
