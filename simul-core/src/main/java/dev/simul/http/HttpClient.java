@@ -3,7 +3,9 @@ package dev.simul.http;
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.sync.Semaphore;
+import dev.simul.net.ByteStream;
 import dev.simul.net.StreamProtocol;
+import dev.simul.net.TlsStream;
 import dev.simul.net.Tcp;
 import java.io.IOException;
 import java.net.URI;
@@ -15,11 +17,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP/1.1 client for coroutines of one event loop: keep-alive connections pooled per host (with a limit),
  * Content-Length, chunked and close-delimited bodies, bounded redirects, connect / read / total timeouts and a
- * maximum body size. Plain http only for now. Loop thread only; every call runs in a coroutine.
+ * maximum body size; https through the JDK's SSLEngine ({@link TlsStream}). Loop thread only; every call runs in a
+ * coroutine.
  *
  * <p>Pooling: each host has at most {@code maxConnectionsPerHost} connections, in use or idle; a request takes a
  * permit, reuses the most recently used idle connection or opens one, and gives the connection back if the
@@ -37,13 +41,15 @@ public final class HttpClient implements AutoCloseable {
      * @param totalTimeout          for a whole request, redirects included
      * @param maxBody               bytes of a response body
      * @param maxRedirects          redirects followed before giving up
+     * @param tls                   the TLS settings of https connections (trusted certificates, protocols); null
+     *                              for the JVM's default
      */
     public record Options(int maxConnectionsPerHost, Duration connectTimeout, Duration readTimeout,
-                          Duration totalTimeout, long maxBody, int maxRedirects) {
+                          Duration totalTimeout, long maxBody, int maxRedirects, SSLContext tls) {
 
         /** 10 connections per host, 10 s to connect, 30 s between reads, 60 s in all, 100 MB, 5 redirects. */
         public static final Options DEFAULT = new Options(10, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), 100L * 1024 * 1024, 5);
+                Duration.ofSeconds(60), 100L * 1024 * 1024, 5, null);
 
         public Options {
             if (maxConnectionsPerHost < 1 || maxRedirects < 0 || maxBody < 0) {
@@ -53,17 +59,24 @@ public final class HttpClient implements AutoCloseable {
 
         /** These options with another per-host limit. */
         public Options withMaxConnectionsPerHost(int n) {
-            return new Options(n, connectTimeout, readTimeout, totalTimeout, maxBody, maxRedirects);
+            return new Options(n, connectTimeout, readTimeout, totalTimeout, maxBody, maxRedirects, tls);
         }
 
         /** These options with other timeouts. */
         public Options withTimeouts(Duration connect, Duration read, Duration total) {
-            return new Options(maxConnectionsPerHost, connect, read, total, maxBody, maxRedirects);
+            return new Options(maxConnectionsPerHost, connect, read, total, maxBody, maxRedirects, tls);
         }
 
         /** These options with another body limit. */
         public Options withMaxBody(long bytes) {
-            return new Options(maxConnectionsPerHost, connectTimeout, readTimeout, totalTimeout, bytes, maxRedirects);
+            return new Options(maxConnectionsPerHost, connectTimeout, readTimeout, totalTimeout, bytes, maxRedirects,
+                    tls);
+        }
+
+        /** These options with other TLS settings (a context that trusts a private certificate, say). */
+        public Options withTls(SSLContext context) {
+            return new Options(maxConnectionsPerHost, connectTimeout, readTimeout, totalTimeout, maxBody, maxRedirects,
+                    context);
         }
     }
 
@@ -82,7 +95,7 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** A connection and the parser of its responses. */
-    private record Connection(StreamProtocol stream, ResponseParser parser) {
+    private record Connection(ByteStream stream, ResponseParser parser) {
     }
 
     private final Options options;
@@ -150,8 +163,9 @@ public final class HttpClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a URL: " + url, e);
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("only http://host[:port]/path URLs are supported, got " + url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("only http:// and https:// URLs are supported, got " + url);
         }
         return uri;
     }
@@ -175,15 +189,18 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private ClientResponse exchange(String method, URI uri, Headers headers, byte[] body) throws Exception {
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        Host host = hosts.computeIfAbsent(uri.getHost() + ":" + port, k -> new Host(options.maxConnectionsPerHost()));
-        ByteBuffer request = encode(method, uri, port, headers, body);
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        int defaultPort = https ? 443 : 80;
+        int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
+        Host host = hosts.computeIfAbsent(uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getHost()
+                + ":" + port, k -> new Host(options.maxConnectionsPerHost()));
+        ByteBuffer request = encode(method, uri, port == defaultPort ? "" : ":" + port, headers, body);
         host.permits.acquire();
         try {
             Connection connection = host.idle.pollLast();
             boolean reused = connection != null;
             if (connection == null) {
-                connection = open(uri.getHost(), port);
+                connection = open(uri.getHost(), port, https);
             }
             try {
                 ClientResponse response = roundTrip(connection, method, request.duplicate());
@@ -194,7 +211,7 @@ public final class HttpClient implements AutoCloseable {
                 if (!reused || !IDEMPOTENT.contains(method)) {
                     throw stale.getCause() instanceof Exception e ? e : stale;
                 }
-                Connection fresh = open(uri.getHost(), port); // the server closed the idle one: once more
+                Connection fresh = open(uri.getHost(), port, https); // the server closed the idle one: once more
                 try {
                     ClientResponse response = roundTrip(fresh, method, request.duplicate());
                     keepOrClose(host, fresh, response);
@@ -215,8 +232,18 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    private Connection open(String host, int port) throws Exception {
-        StreamProtocol stream = Tcp.connect(host, port, options.connectTimeout());
+    private Connection open(String host, int port, boolean https) throws Exception {
+        StreamProtocol raw = Tcp.connect(host, port, options.connectTimeout());
+        ByteStream stream = raw;
+        if (https) {
+            try {
+                SSLContext context = options.tls() != null ? options.tls() : SSLContext.getDefault();
+                stream = Async.timeout(options.connectTimeout(), () -> TlsStream.client(raw, context, host, port));
+            } catch (Exception e) {
+                raw.close();
+                throw e;
+            }
+        }
         opened++;
         return new Connection(stream, new ResponseParser(limits));
     }
@@ -238,7 +265,7 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private ClientResponse roundTrip(Connection connection, String method, ByteBuffer request) throws Exception {
-        StreamProtocol stream = connection.stream();
+        ByteStream stream = connection.stream();
         ResponseParser parser = connection.parser();
         parser.expect(method);
         boolean received = false;
@@ -270,14 +297,14 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    private static ByteBuffer encode(String method, URI uri, int port, Headers headers, byte[] body) {
+    private static ByteBuffer encode(String method, URI uri, String portSuffix, Headers headers, byte[] body) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
         StringBuilder head = new StringBuilder(128);
         head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-        head.append("Host: ").append(uri.getHost()).append(port == 80 ? "" : ":" + port).append("\r\n");
+        head.append("Host: ").append(uri.getHost()).append(portSuffix).append("\r\n");
         head.append("User-Agent: simul\r\n");
         for (int i = 0; i < headers.size(); i++) {
             head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");

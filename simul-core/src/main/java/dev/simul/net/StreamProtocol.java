@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * peer is slowed by TCP itself) until the reader catches up; when the transport's write queue passes its high-water
  * mark, {@link #drain} waits until it is back under the low-water mark.
  */
-public final class StreamProtocol implements Protocol, AutoCloseable {
+public final class StreamProtocol implements Protocol, ByteStream {
 
     /** Default bound of unread bytes, asyncio's. */
     public static final int DEFAULT_LIMIT = 64 * 1024;

@@ -1,0 +1,109 @@
+package dev.simul.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.simul.loop.EventLoop;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** https through the client's TLS stream, against the JDK's HTTPS server with a self-signed certificate. */
+@Timeout(60)
+class HttpsClientTest {
+
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    @TempDir
+    static Path dir;
+    static KeyStore keys;
+    static HttpsServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path store = dir.resolve("test.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "test", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", store.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(output).isZero();
+        keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(store.toFile())) {
+            keys.load(in, PASSWORD);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD);
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+        server.createContext("/hello", exchange -> {
+            byte[] body = ("hello over " + exchange.getProtocol()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.stop(0);
+    }
+
+    private static SSLContext trusting() throws Exception {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keys);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    @Test
+    void getsOverTlsAndReusesTheConnection() throws Exception {
+        String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/hello";
+        SSLContext context = trusting();
+        try (EventLoop loop = new EventLoop()) {
+            loop.run(() -> {
+                try (HttpClient client = new HttpClient(HttpClient.Options.DEFAULT.withTls(context))) {
+                    for (int i = 0; i < 3; i++) {
+                        ClientResponse response = client.get(url);
+                        assertThat(response.status()).isEqualTo(200);
+                        assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("hello over");
+                    }
+                    assertThat(client.connectionsOpened()).isEqualTo(1);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void refusesACertificateItDoesNotTrust() throws Exception {
+        String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/hello";
+        try (EventLoop loop = new EventLoop()) {
+            assertThatThrownBy(() -> loop.run(() -> {
+                try (HttpClient client = new HttpClient(HttpClient.Options.DEFAULT)) {
+                    return client.get(url);
+                }
+            })).isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+}
