@@ -36,7 +36,7 @@ final class FetchCommand implements Callable<Integer> {
     Path folder;
 
     @Option(names = "--mode", paramLabel = "M", defaultValue = Runners.VIRTUAL,
-            description = "how downloads run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; loop: http only)",
+            description = "how downloads run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = LabCommand.Modes.class)
     String mode;
 

@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Downloads one URL to one file, as a portable task: retries with exponential backoff on network errors, 429 and
  * 5xx; writes into a temporary file beside the target and renames it at the end, so a failed download leaves
  * nothing behind; never replaces an existing file unless asked. Blocking modes use the JDK's client (http and
- * https); the loop mode uses simul's client on the event loop (http only for now).
+ * https); the loop mode uses simul's client on the event loop (http and https too).
  */
 public final class Fetcher {
 
@@ -149,10 +149,6 @@ public final class Fetcher {
     }
 
     private static byte[] onTheLoop(URI uri) throws Exception {
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("the loop mode fetches http URLs only for now; use --mode virtual for "
-                    + uri.getScheme());
-        }
         dev.simul.http.HttpClient client = dev.simul.http.HttpClient.shared(dev.simul.http.HttpClient.Options.DEFAULT);
         ClientResponse response;
         try {
