@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import dev.simul.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -210,25 +208,8 @@ class EventLoopTest {
 
     @Test
     void aSlowCallbackIsNamedInAWarning() {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger(EventLoop.class.getName());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                warnings.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
-        log.setUseParentHandlers(false);
-        try (EventLoop loop = new EventLoop(clock)) {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.of(EventLoop.class); EventLoop loop = new EventLoop(clock)) {
             loop.setSlowCallbackThreshold(Duration.ofMillis(20));
             loop.callSoon(new Runnable() {
                 @Override
@@ -248,9 +229,7 @@ class EventLoopTest {
             loop.callSoon(() -> { });
             loop.callLater(Duration.ofMillis(1), loop::stop);
             loop.runForever();
-        } finally {
-            log.removeHandler(capture);
-            log.setUseParentHandlers(true);
+            warnings = log.messages();
         }
         assertThat(warnings).singleElement().asString().contains("the sleepy callback", "has run for");
     }

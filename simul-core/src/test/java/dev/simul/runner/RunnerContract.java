@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simul.task.Task;
+import dev.simul.testing.LogCapture;
 import dev.simul.task.Wait;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,10 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,25 +107,7 @@ abstract class RunnerContract {
 
     @Test
     void aThrowingCallbackIsLoggedAndDoesNotStopTheOthers() throws Exception {
-        Logger log = Logger.getLogger(Promise.class.getName());
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
-        log.setUseParentHandlers(false);
-        try (Runner runner = newRunner(1)) {
+        try (LogCapture log = LogCapture.of(Promise.class); Runner runner = newRunner(1)) {
             Handle<Integer> handle = runner.submit(() -> 1);
             handle.get();
             List<String> calls = new CopyOnWriteArrayList<>();
@@ -139,13 +119,10 @@ abstract class RunnerContract {
                 Thread.sleep(1); // the completing thread may still be running the callbacks
             }
             assertThat(calls).containsExactly("ran");
-            assertThat(logged).singleElement().satisfies(r -> {
+            assertThat(log.records()).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(Level.WARNING);
                 assertThat(r.getThrown()).hasMessage("callback failure");
             });
-        } finally {
-            log.removeHandler(capture);
-            log.setUseParentHandlers(true);
         }
     }
 
