@@ -94,8 +94,24 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    /** A connection and the parser of its responses. */
-    private record Connection(ByteStream stream, ResponseParser parser) {
+    /** A connection and the parser of its responses; {@code reusable} is false once its end was read. */
+    private static final class Connection {
+        final ByteStream stream;
+        final ResponseParser parser;
+        boolean reusable = true;
+
+        Connection(ByteStream stream, ResponseParser parser) {
+            this.stream = stream;
+            this.parser = parser;
+        }
+
+        ByteStream stream() {
+            return stream;
+        }
+
+        ResponseParser parser() {
+            return parser;
+        }
     }
 
     private final Options options;
@@ -180,12 +196,36 @@ public final class HttpClient implements AutoCloseable {
             if (redirects == options.maxRedirects()) {
                 throw new IOException("more than " + options.maxRedirects() + " redirects, last to " + location);
             }
-            uri = parse(uri.resolve(location).toString());
+            URI next = parse(uri.resolve(location).toString());
+            if (uri.getScheme().equalsIgnoreCase("https") && next.getScheme().equalsIgnoreCase("http")) {
+                throw new IOException("refusing a redirect from https to http: " + next);
+            }
+            if (!sameOrigin(uri, next)) {
+                headers = withoutCredentials(headers); // never hand one site's credentials to another
+            }
+            uri = next;
             if (response.status() == 303 || (response.status() <= 302 && method.equals("POST"))) {
                 method = "GET"; // what browsers do, and RFC 9110 allows
                 body = null;
             }
         }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort();
+    }
+
+    private static Headers withoutCredentials(Headers headers) {
+        Headers kept = new Headers();
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            if (!name.equalsIgnoreCase("Authorization") && !name.equalsIgnoreCase("Cookie")
+                    && !name.equalsIgnoreCase("Proxy-Authorization")) {
+                kept.add(name, headers.value(i));
+            }
+        }
+        return kept;
     }
 
     private ClientResponse exchange(String method, URI uri, Headers headers, byte[] body) throws Exception {
@@ -198,13 +238,17 @@ public final class HttpClient implements AutoCloseable {
         host.permits.acquire();
         try {
             Connection connection = host.idle.pollLast();
+            while (connection != null && !connection.stream().isIdle()) {
+                connection.stream().close(); // the server closed it, or sent bytes nobody asked for
+                connection = host.idle.pollLast();
+            }
             boolean reused = connection != null;
             if (connection == null) {
                 connection = open(uri.getHost(), port, https);
             }
             try {
                 ClientResponse response = roundTrip(connection, method, request.duplicate());
-                keepOrClose(host, connection, response);
+                keepOrClose(host, connection, response, headers);
                 return response;
             } catch (StaleConnection stale) {
                 connection.stream().close();
@@ -214,7 +258,7 @@ public final class HttpClient implements AutoCloseable {
                 Connection fresh = open(uri.getHost(), port, https); // the server closed the idle one: once more
                 try {
                     ClientResponse response = roundTrip(fresh, method, request.duplicate());
-                    keepOrClose(host, fresh, response);
+                    keepOrClose(host, fresh, response, headers);
                     return response;
                 } catch (StaleConnection again) {
                     fresh.stream().close();
@@ -248,8 +292,9 @@ public final class HttpClient implements AutoCloseable {
         return new Connection(stream, new ResponseParser(limits));
     }
 
-    private void keepOrClose(Host host, Connection connection, ClientResponse response) {
-        if (response.keepAlive() && !connection.parser().inMessage()
+    private void keepOrClose(Host host, Connection connection, ClientResponse response, Headers sent) {
+        if (connection.reusable && response.keepAlive() && response.status() != 101
+                && !sent.hasToken("Connection", "close") && !connection.parser().inMessage()
                 && host.idle.size() < options.maxConnectionsPerHost()) {
             host.idle.addLast(connection);
         } else {
@@ -278,6 +323,7 @@ public final class HttpClient implements AutoCloseable {
                 }
                 byte[] bytes = Async.timeout(options.readTimeout(), () -> stream.read(READ_CHUNK));
                 if (bytes.length == 0) {
+                    connection.reusable = false;
                     ClientResponse last = parser.finishAtEof();
                     if (last == null) {
                         throw new IOException("the server closed the connection without answering");

@@ -22,7 +22,7 @@ public final class HttpResponse {
     public static HttpResponse of(int status, String contentType, byte[] body) {
         HttpResponse r = new HttpResponse(status, body);
         if (contentType != null) {
-            r.headers.add("Content-Type", contentType);
+            r.header("Content-Type", contentType);
         }
         return r;
     }
@@ -38,8 +38,27 @@ public final class HttpResponse {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Adds a header field. */
+    /**
+     * Adds a header field.
+     *
+     * @throws IllegalArgumentException for a name that is not a token, a value with a control character (which
+     *                                  would let a value split the response), or a framing field the server sets
+     *                                  itself (Content-Length, Transfer-Encoding, Connection)
+     */
     public HttpResponse header(String name, String value) {
+        if (!MessageParser.isToken(name)) {
+            throw new IllegalArgumentException("not a header field name: '" + name + "'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 32 && c != '\t' || c == 127) {
+                throw new IllegalArgumentException("control character in the value of " + name);
+            }
+        }
+        if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                || name.equalsIgnoreCase("Connection")) {
+            throw new IllegalArgumentException(name + " is set by the server");
+        }
         headers.add(name, value);
         return this;
     }

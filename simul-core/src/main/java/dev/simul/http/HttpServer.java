@@ -84,7 +84,7 @@ public final class HttpServer implements AutoCloseable {
                     try {
                         serve(stream);
                     } finally {
-                        stream.close();
+                        stream.transport().close(options.idleTimeout()); // aborted if the client won't read
                     }
                     return null;
                 }, "http " + stream.remoteAddress())));
@@ -131,15 +131,18 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             if (request == null) {
-                boolean inRequest = parser.inRequest();
-                Duration wait = inRequest
+                // The header timeout runs from a request's first byte to the end of its head; a body, and the
+                // pause before the next request, get the idle timeout per read.
+                boolean inHead = parser.inHead();
+                Duration wait = inHead
                         ? options.headerTimeout().minusNanos(loop.time() - requestStart)
                         : options.idleTimeout();
+                boolean wasInRequest = parser.inRequest();
                 byte[] bytes;
                 try {
                     bytes = Async.timeout(wait, () -> connection.read(READ_CHUNK));
                 } catch (TimeoutException e) {
-                    if (inRequest) {
+                    if (inHead) {
                         connection.write(HttpResponse.status(408).encode(true, false));
                     }
                     return; // idle too long: close quietly
@@ -151,14 +154,14 @@ public final class HttpServer implements AutoCloseable {
                 if (bytes.length == 0) {
                     return; // the client closed its side
                 }
-                if (!inRequest) {
+                if (!wasInRequest) {
                     requestStart = loop.time();
                 }
                 parser.feed(ByteBuffer.wrap(bytes));
                 continue;
             }
-            if (!parser.inRequest()) {
-                requestStart = loop.time(); // a pipelined request already started arriving
+            if (parser.inRequest()) {
+                requestStart = loop.time(); // a pipelined request has started arriving: its clock starts now
             }
             HttpResponse response;
             try {
@@ -175,7 +178,21 @@ public final class HttpServer implements AutoCloseable {
             if (close) {
                 return;
             }
-            connection.drain(); // backpressure: read the next request once this answer is on its way
+            try {
+                // Backpressure: read the next request once this answer is on its way; a client that stops
+                // reading for longer than the idle timeout loses its connection.
+                Async.timeout(options.idleTimeout(), () -> {
+                    connection.drain();
+                    return null;
+                });
+            } catch (TimeoutException e) {
+                connection.transport().abort();
+                return;
+            } catch (IOException e) {
+                return;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
         }
     }
 }

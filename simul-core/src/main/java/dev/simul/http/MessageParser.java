@@ -72,6 +72,11 @@ abstract class MessageParser<M> {
         end += n;
     }
 
+    /** Whether some bytes of a message's head have arrived, but not all of it. */
+    boolean inHead() {
+        return state == State.HEAD && end > start;
+    }
+
     /** Whether some bytes of a message that is not complete have arrived. */
     boolean inMessage() {
         return state != State.HEAD || end > start;
@@ -136,16 +141,14 @@ abstract class MessageParser<M> {
                     String line = line(start, lf);
                     start = lf + 1;
                     int semicolon = line.indexOf(';');
-                    String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).trim();
-                    long size;
-                    try {
-                        if (hex.isEmpty() || hex.length() > 15) {
-                            throw new NumberFormatException(hex);
-                        }
-                        size = Long.parseLong(hex, 16);
-                    } catch (NumberFormatException e) {
+                    String hex = semicolon < 0 ? line : line.substring(0, semicolon);
+                    if (semicolon >= 0) {
+                        hex = hex.stripTrailing(); // RFC 9112 allows whitespace before a chunk extension only
+                    }
+                    if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(MessageParser::isHex)) {
                         throw new HttpException(400, "bad chunk size '" + hex + "'");
                     }
+                    long size = Long.parseLong(hex, 16);
                     if (size == 0) {
                         state = State.TRAILERS;
                         trailerBytes = 0;
@@ -274,7 +277,14 @@ abstract class MessageParser<M> {
         if (colon <= 0 || !isToken(field.substring(0, colon))) {
             throw new HttpException(400, "malformed header field");
         }
-        headers.add(field.substring(0, colon), field.substring(colon + 1).strip());
+        String value = field.substring(colon + 1).strip();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 32 && c != '\t' || c == 127) {
+                throw new HttpException(400, "control character in header field " + field.substring(0, colon));
+            }
+        }
+        headers.add(field.substring(0, colon), value);
     }
 
     /** Decides how the body is framed; sets the state that reads it. */
@@ -349,6 +359,10 @@ abstract class MessageParser<M> {
     private String line(int from, int lf) {
         int to = lf > from && buffer[lf - 1] == '\r' ? lf - 1 : lf;
         return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    static boolean isHex(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     static boolean isToken(String s) {

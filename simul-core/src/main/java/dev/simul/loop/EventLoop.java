@@ -88,6 +88,8 @@ public final class EventLoop implements AutoCloseable {
     /** Unfinished coroutines: a doubly linked list through the coroutines themselves. */
     private Coroutine<?> live;
     private int liveCount;
+    /** The longest a pass may wait for I/O or timers, or -1 for no limit; set while finishing coroutines. */
+    private long maxWaitNanos = -1;
 
     /** A loop on the system clock, with the best coroutine strands available. */
     public EventLoop() {
@@ -398,6 +400,9 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** How long finishing the coroutines left at the end of run() or at close() may take. */
+    static final Duration FINISH_LIMIT = Duration.ofSeconds(2);
+
     /** Cancels the coroutines still unfinished and runs the loop until they end (asyncio.run's clean-up). */
     void finishCoroutines() {
         if (liveCount == 0) {
@@ -408,14 +413,17 @@ public final class EventLoop implements AutoCloseable {
             left.add(c);
         }
         enter();
+        long deadline = System.nanoTime() + FINISH_LIMIT.toNanos();
+        maxWaitNanos = Duration.ofMillis(10).toNanos(); // a coroutine that ignores its cancellation must not hang us
         try {
             for (Coroutine<?> c : left) {
                 c.cancel(false);
             }
-            for (int pass = 0; pass < 1000 && left.stream().anyMatch(c -> !c.isDone()); pass++) {
+            while (left.stream().anyMatch(c -> !c.isDone()) && System.nanoTime() - deadline < 0) {
                 runOnce();
             }
         } finally {
+            maxWaitNanos = -1;
             leave();
         }
     }
@@ -504,8 +512,12 @@ public final class EventLoop implements AutoCloseable {
             next = timers.nextDeadline();
             timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - clock.nanoTime());
         }
+        if (maxWaitNanos >= 0 && (timeout < 0 || timeout > maxWaitNanos)) {
+            timeout = maxWaitNanos;
+        }
         if (virtualClock != null && timeout > 0) {
-            virtualClock.advanceTo(next); // virtual time: nothing to wait for but the next timer
+            // virtual time: nothing to wait for but the next timer (or the end of a capped wait)
+            virtualClock.advanceTo(Math.min(next, clock.nanoTime() + timeout));
             timeout = 0;
         }
         boolean woken = wakeupPending.get();
@@ -613,6 +625,9 @@ public final class EventLoop implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (liveCount > 0) {
+            finishCoroutines(); // cancel what is left and let it unwind, as run() does, on either kind of strand
+        }
         for (Runnable hook : closeHooks) {
             try {
                 hook.run();
@@ -622,7 +637,13 @@ public final class EventLoop implements AutoCloseable {
         }
         closeHooks.clear();
         closed = true;
+        // Coroutines that ignored their cancellation: let go of them one at a time (a virtual-thread strand
+        // unwinds on its own thread, and must not run alongside another).
+        List<Coroutine<?>> stubborn = new ArrayList<>();
         for (Coroutine<?> c = live; c != null; c = c.nextLive) {
+            stubborn.add(c);
+        }
+        for (Coroutine<?> c : stubborn) {
             c.abandon();
         }
         poller.close();

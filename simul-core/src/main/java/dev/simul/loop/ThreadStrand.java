@@ -65,11 +65,13 @@ final class ThreadStrand extends Strand {
         return thread == null || done ? new StackTraceElement[0] : thread.getStackTrace();
     }
 
+    /** Unwinds the body on its thread (its finally blocks run) and waits until it has. */
     @Override
     void abandon() {
         if (thread != null && !done) {
             abandoned = true;
             toBody.release();
+            toLoop.acquireUninterruptibly();
         }
     }
 }

@@ -18,6 +18,9 @@ public interface ByteStream extends AutoCloseable {
     /** Waits while too many written bytes are queued. */
     void drain() throws IOException;
 
+    /** Whether the stream is open with nothing unread: fit to carry a new exchange. Never waits. */
+    boolean isIdle();
+
     /** Closes once the queued bytes are out. */
     @Override
     void close();

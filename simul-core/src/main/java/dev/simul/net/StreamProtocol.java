@@ -231,6 +231,11 @@ public final class StreamProtocol implements Protocol, ByteStream {
         return -1;
     }
 
+    @Override
+    public boolean isIdle() {
+        return !eof && !closed && start == end && transport != null && !transport.isClosing();
+    }
+
     /** Whether the peer closed its side and every byte was read. */
     public boolean atEof() {
         return eof && start == end;

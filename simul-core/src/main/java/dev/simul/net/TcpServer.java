@@ -28,6 +28,8 @@ public final class TcpServer implements AutoCloseable {
     /** Connections accepted per readable event of the listening socket. */
     static final int ACCEPTS_PER_EVENT = 64;
     private static final int BACKLOG = 4096;
+    /** How long to stop accepting after accept() failed (Netty and Tokio back off too). */
+    static final java.time.Duration ACCEPT_BACKOFF = java.time.Duration.ofMillis(100);
 
     private final EventLoop loop;
     private final ServerSocketChannel server;
@@ -68,7 +70,7 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private void startAccepting() {
-        if (!accepting && !closed) {
+        if (!accepting && !closed && open < maxConnections) {
             accepting = true;
             loop.addReader(server, this::accept);
         }
@@ -87,7 +89,10 @@ public final class TcpServer implements AutoCloseable {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                return; // e.g. out of file descriptors: try again at the next event
+                // Out of file descriptors, say: the socket stays readable, so retrying at once would spin.
+                stopAccepting();
+                loop.callLater(ACCEPT_BACKOFF, this::startAccepting);
+                return;
             }
             if (channel == null) {
                 return;

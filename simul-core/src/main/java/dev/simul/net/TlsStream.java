@@ -142,6 +142,7 @@ public final class TlsStream implements ByteStream {
                     byte[] more = raw.read(READ_CHUNK);
                     if (more.length == 0) {
                         eof = true;
+                        engine.closeInbound(); // throws if the peer did not send close_notify: a truncation attack
                         return -1;
                     }
                     if (netIn.capacity() - netIn.remaining() < more.length) {
@@ -170,6 +171,11 @@ public final class TlsStream implements ByteStream {
         byte[] out = new byte[Math.min(max, appIn.remaining())];
         appIn.get(out);
         return out;
+    }
+
+    @Override
+    public boolean isIdle() {
+        return !eof && !appIn.hasRemaining() && !netIn.hasRemaining() && raw.isIdle();
     }
 
     @Override

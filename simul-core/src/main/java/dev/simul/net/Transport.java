@@ -21,8 +21,15 @@ import java.util.ArrayDeque;
  */
 public final class Transport {
 
-    /** Read buffer size: large enough that a busy connection needs few reads, small enough for many connections. */
+    /** Read buffer size: large enough that a busy connection needs few reads. */
     static final int READ_BUFFER = 64 * 1024;
+    /**
+     * One read buffer per loop thread, shared by all its connections: a protocol must copy what it keeps during
+     * dataReceived, so the buffer is free again when the call returns, and 10,000 connections do not hold 10,000
+     * direct buffers.
+     */
+    private static final ThreadLocal<ByteBuffer> READ_BUFFERS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_BUFFER));
     /** Default write-queue marks, asyncio's. */
     static final int DEFAULT_HIGH_WATER = 64 * 1024;
     static final int DEFAULT_LOW_WATER = 16 * 1024;
@@ -30,7 +37,6 @@ public final class Transport {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final Protocol protocol;
-    private final ByteBuffer readBuffer;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     private long queued;
     private int highWater = DEFAULT_HIGH_WATER;
@@ -40,13 +46,13 @@ public final class Transport {
     private boolean closing;
     private boolean outputShutdownRequested;
     private boolean lost;
+    private dev.simul.loop.Scheduled lingerTimer;
 
     Transport(EventLoop loop, SocketChannel channel, Protocol protocol) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
         channel.configureBlocking(false);
-        readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
         protocol.connectionMade(this);
         if (!lost && !readingPaused) {
             loop.addReader(channel, this::onReadable);
@@ -78,6 +84,7 @@ public final class Transport {
 
     private void onReadable() {
         int n;
+        ByteBuffer readBuffer = READ_BUFFERS.get();
         try {
             readBuffer.clear();
             n = channel.read(readBuffer);
@@ -234,6 +241,17 @@ public final class Transport {
         }
     }
 
+    /**
+     * Closes once the queued bytes are out, or aborts if they are not out within {@code linger}: a peer that stops
+     * reading cannot hold the connection open.
+     */
+    public void close(java.time.Duration linger) {
+        close();
+        if (!lost) {
+            lingerTimer = loop.callLater(linger, this::abort);
+        }
+    }
+
     /** Closes at once, dropping what is queued. */
     public void abort() {
         lose(null);
@@ -253,6 +271,9 @@ public final class Transport {
             return;
         }
         lost = true;
+        if (lingerTimer != null) {
+            lingerTimer.cancel();
+        }
         loop.removeReader(channel);
         loop.removeWriter(channel);
         queue.clear();
