@@ -134,6 +134,29 @@ class HttpClientTest {
     }
 
     @Test
+    void aConnectionThatEndedIsNotReusedAndCredentialsStayWithTheirOrigin() throws Exception {
+        onLoop(() -> {
+            try (TcpServer raw = Tcp.listen("127.0.0.1", 0, 10, conn -> {
+                conn.readUntil("\r\n\r\n".getBytes(), 10_000);
+                conn.write("HTTP/1.1 200 OK\r\n\r\nbody until close".getBytes()); // no framing: ends with close
+            }); HttpServer other = HttpServer.start(HttpServer.Options.loopback(0), request ->
+                    HttpResponse.text("auth=" + request.headers().get("Authorization")));
+                 HttpServer redirecting = HttpServer.start(HttpServer.Options.loopback(0), request ->
+                         HttpResponse.status(302).header("Location", "http://127.0.0.1:" + other.port() + "/")
+                 ); HttpClient client = new HttpClient(HttpClient.Options.DEFAULT)) {
+                String url = "http://127.0.0.1:" + raw.port() + "/";
+                assertThat(text(client.get(url))).isEqualTo("body until close");
+                assertThat(text(client.post(url, "text/plain", "x".getBytes()))).isEqualTo("body until close");
+                assertThat(client.connectionsOpened()).as("the ended connection was not pooled").isEqualTo(2);
+                ClientResponse moved = client.send("GET", "http://127.0.0.1:" + redirecting.port() + "/",
+                        new Headers().add("Authorization", "Bearer secret"), null);
+                assertThat(text(moved)).isEqualTo("auth=null");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void refusesUrlsItCannotServe() {
         HttpClient client = new HttpClient(HttpClient.Options.DEFAULT);
         assertThatThrownBy(() -> onLoop(() -> client.get("ftp://example.com/")))

@@ -159,6 +159,36 @@ class HttpServerTest {
     }
 
     @Test
+    void aClientThatStopsReadingLosesItsConnectionAfterTheIdleTimeout() throws Exception {
+        int left = onLoop(() -> {
+            HttpServer.Options quick = HttpServer.Options.loopback(0)
+                    .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300));
+            try (HttpServer server = HttpServer.start(quick, request ->
+                    HttpResponse.of(200, "application/octet-stream", new byte[8 * 1024 * 1024]))) {
+                StreamProtocol greedy = connect(server);
+                send(greedy, "GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\n"); // and never reads
+                for (int i = 0; i < 100 && server.connections() > 0; i++) {
+                    Async.sleep(Duration.ofMillis(50));
+                }
+                greedy.close();
+                return server.connections();
+            }
+        });
+        assertThat(left).isZero();
+    }
+
+    @Test
+    void responsesRefuseHeadersThatWouldSplitOrReframeThem() {
+        HttpResponse r = HttpResponse.text("x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.header("X-Evil", "a\r\nSet-Cookie: b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.header("Content-Length", "5"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.header("Bad Name", "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void bindsToLoopbackByDefault() throws Exception {
         String host = onLoop(() -> {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), ECHO)) {

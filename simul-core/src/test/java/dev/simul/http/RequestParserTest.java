@@ -101,6 +101,10 @@ class RequestParserTest {
         assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "GET / HTTP/1.1\r\nX: a\rTransfer-Encoding: chunked\r\n\r\n"))
+                .as("a bare CR inside a value").isEqualTo(400);
     }
 
     @Test

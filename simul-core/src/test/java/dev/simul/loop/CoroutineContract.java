@@ -559,6 +559,32 @@ abstract class CoroutineContract {
     }
 
     @Test
+    void closingALoopUnwindsItsUnfinishedCoroutinesOneAtATime() throws Exception {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        EventLoop loop = newLoop();
+        for (int i = 0; i < 50; i++) {
+            loop.spawn(() -> {
+                try {
+                    Async.sleep(Duration.ofDays(1));
+                } finally {
+                    if (inside.incrementAndGet() > 1) {
+                        log.add("two finally blocks at once");
+                    }
+                    log.add("unwound");
+                    inside.decrementAndGet();
+                }
+                return null;
+            });
+        }
+        loop.callSoon(loop::stop);
+        loop.runForever(); // every coroutine is now asleep
+        loop.close();
+        assertThat(log).hasSize(50).containsOnly("unwound");
+        assertThat(loop.pendingCoroutines()).isZero();
+    }
+
+    @Test
     void asyncCallsOutsideACoroutineFailClearly() {
         assertThatThrownBy(() -> Async.sleep(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside a coroutine");
