@@ -110,9 +110,24 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         return out.toString();
     }
 
+    /**
+     * The workers of a mode's row: one number if every workload had the same; "1 per task" for a runner that starts
+     * a thread per task; otherwise the usual number and the exceptions, e.g. "2 (download 10)".
+     */
     private static String workersLabel(java.util.Collection<Cell> cells) {
         List<Integer> counts = cells.stream().map(Cell::workers).distinct().toList();
-        return counts.size() == 1 ? counts.getFirst().toString() : "1 per task";
+        if (counts.size() == 1) {
+            return counts.getFirst().toString();
+        }
+        if (cells.stream().allMatch(c -> c.workers() == c.tasks())) {
+            return "1 per task";
+        }
+        Map<Integer, Long> frequency = cells.stream().collect(java.util.stream.Collectors.groupingBy(Cell::workers,
+                java.util.stream.Collectors.counting()));
+        int usual = frequency.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<String> others = cells.stream().filter(c -> c.workers() != usual)
+                .map(c -> c.workload() + " " + c.workers()).toList();
+        return usual + " (" + String.join(", ", others) + ")";
     }
 
     private static String table(List<List<String>> rows) {

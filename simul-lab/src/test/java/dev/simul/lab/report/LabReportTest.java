@@ -49,6 +49,19 @@ class LabReportTest {
     }
 
     @Test
+    void aRowNamesTheWorkersOfEachWorkload() {
+        List<Cell> cells = List.of(
+                new Cell("cpu", "threads", 2, 4, 1.0, 1.0, null, List.of()),
+                new Cell("api", "threads", 2, 2, 1.0, 1.0, null, List.of()),
+                new Cell("download", "threads", 10, 100, 1.0, 1.0, null, List.of()),
+                new Cell("cpu", "virtual", 4, 4, 1.0, 1.0, null, List.of()),
+                new Cell("api", "virtual", 2, 2, 1.0, 1.0, null, List.of()));
+        String text = new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)).render();
+        assertThat(text).contains("threads | 2 (download 10) |", "virtual | 1 per task      |");
+    }
+
+    @Test
     void theMatrixHasARowPerModeAndAColumnPerWorkload() {
         String text = report().render();
         assertThat(text).contains("mode       | workers | cpu: wall  speedup  cpu",
