@@ -19,7 +19,9 @@ public interface Handle<T> extends Future<T> {
     /**
      * Runs {@code callback} once this handle is done (succeeded, failed or cancelled). Callbacks run in the order
      * they were added, on the thread that completes the handle, or at once on the caller's thread if it is already
-     * done. A callback that throws is logged and does not stop the others.
+     * done; an event loop's futures ({@link dev.simul.loop.LoopFuture}) run them on the loop's thread instead,
+     * always. A callback that throws is logged and does not stop the others. A callback must not wait for the
+     * runner itself (close, awaitTermination): that would wait for the callback.
      *
      * @return this handle
      */
