@@ -212,29 +212,30 @@ public final class EventLoop implements AutoCloseable {
 
     /** Runs {@code callback} in every pass in which {@code channel} is readable (or acceptable), until removed. */
     public void addReader(SelectableChannel channel, Runnable callback) {
-        checkOwner();
-        poller.set(channel, SelectionKey.OP_READ, new Scheduled(this, callback, Priority.NORMAL, 0, 0));
+        watch(channel, SelectionKey.OP_READ, callback);
     }
 
     /** Stops watching {@code channel} for reading; false if it was not watched. */
     public boolean removeReader(SelectableChannel channel) {
-        checkOwner();
-        boolean had = poller.get(channel, SelectionKey.OP_READ) != null;
-        poller.set(channel, SelectionKey.OP_READ, null);
-        return had;
+        return watch(channel, SelectionKey.OP_READ, null);
     }
 
     /** Runs {@code callback} in every pass in which {@code channel} is writable (or connected), until removed. */
     public void addWriter(SelectableChannel channel, Runnable callback) {
-        checkOwner();
-        poller.set(channel, SelectionKey.OP_WRITE, new Scheduled(this, callback, Priority.NORMAL, 0, 0));
+        watch(channel, SelectionKey.OP_WRITE, callback);
     }
 
     /** Stops watching {@code channel} for writing; false if it was not watched. */
     public boolean removeWriter(SelectableChannel channel) {
+        return watch(channel, SelectionKey.OP_WRITE, null);
+    }
+
+    /** Sets (null: clears) the callback for {@code op} on {@code channel}; whether one was set before. */
+    private boolean watch(SelectableChannel channel, int op, Runnable callback) {
         checkOwner();
-        boolean had = poller.get(channel, SelectionKey.OP_WRITE) != null;
-        poller.set(channel, SelectionKey.OP_WRITE, null);
+        boolean had = poller.get(channel, op) != null;
+        poller.set(channel, op, callback == null ? null
+                : new Scheduled(this, Objects.requireNonNull(callback), Priority.NORMAL, 0, 0));
         return had;
     }
 
@@ -603,11 +604,6 @@ public final class EventLoop implements AutoCloseable {
         slowCallbackNanos = threshold == null ? 0 : threshold.toNanos();
     }
 
-    /** How many times the selector was rebuilt to escape the epoll spin. */
-    int selectorRebuilds() {
-        return poller.rebuilds();
-    }
-
     /** Watched channels, for tests. */
     int watchedChannels() {
         return poller.registered();
@@ -673,9 +669,5 @@ public final class EventLoop implements AutoCloseable {
     @Override
     public String toString() {
         return "EventLoop[" + name + (thread != null ? ", running on " + thread.getName() : "") + "]";
-    }
-
-    String name() {
-        return name;
     }
 }
