@@ -16,6 +16,10 @@ import java.util.Arrays;
  * not ending in chunked, or with conflicting Content-Lengths is refused (400): such messages are how requests are
  * smuggled past proxies.
  *
+ * <p>A slow sender may deliver a head one byte at a time, so no search for the end of a line or of the head ever
+ * looks at a byte twice: {@code scanned} remembers how far the current search got, and the next read resumes
+ * there. Total work is therefore linear in the bytes received however they are split.
+ *
  * @param <M> the message type
  */
 abstract class MessageParser<M> {
@@ -34,6 +38,18 @@ abstract class MessageParser<M> {
     private byte[] body;
     private int bodyLength;
     private int trailerBytes;
+    /**
+     * How many bytes after {@code start} the current search (for the end of the head, of a chunk size line or of
+     * a trailer line) has already examined; 0 whenever {@code start} moves on to a new line or head. Relative to
+     * {@code start}, so it survives {@link #feed} moving the unread bytes to the front of the buffer.
+     */
+    private int scanned;
+    /** While searching for the end of the head: where the current line starts, relative to {@code start}. */
+    private int headLineStart;
+    /** While searching for the end of the head: the lines ended so far (the start line, then fields). */
+    private int headLines;
+    /** Bytes examined by every search so far: lets tests prove that the search is linear, without timing it. */
+    long scannedBytes;
 
     MessageParser(HttpLimits limits) {
         this.limits = limits;
@@ -131,7 +147,7 @@ abstract class MessageParser<M> {
                     return finish();
                 }
                 case CHUNK_SIZE -> {
-                    int lf = indexOfLf(start, Math.min(end, start + MAX_CHUNK_SIZE_LINE));
+                    int lf = searchLf(Math.min(end, start + MAX_CHUNK_SIZE_LINE));
                     if (lf < 0) {
                         if (end - start >= MAX_CHUNK_SIZE_LINE) {
                             throw new HttpException(400, "chunk size line too long");
@@ -192,7 +208,7 @@ abstract class MessageParser<M> {
                     state = State.CHUNK_SIZE;
                 }
                 case TRAILERS -> {
-                    int lf = indexOfLf(start, end);
+                    int lf = searchLf(end);
                     if (lf < 0) {
                         if (trailerBytes + end - start > limits.maxHeadBytes()) {
                             throw new HttpException(431, "trailers over " + limits.maxHeadBytes() + " bytes");
@@ -216,34 +232,43 @@ abstract class MessageParser<M> {
 
     /** Parses the request line and the header fields if they have all arrived; false if not yet. */
     private boolean parseHead() throws HttpException {
-        // Find the end of the head (an empty line) within the limit, before keeping anything.
+        // Find the end of the head (an empty line) within the limits, before keeping anything. The search resumes
+        // where the last one stopped. A line is only judged (empty or not) at its LF, by looking back at its first
+        // byte; the line's bytes are all still buffered then, so a CRLF split across reads needs no special case.
+        int from = start + scanned;
+        int lineStart = start + headLineStart;
         int scanEnd = Math.min(end, start + limits.maxHeadBytes());
         int headEnd = -1;
-        int lineStart = start;
-        int lines = 0;
-        for (int i = start; i < scanEnd; i++) {
-            if (buffer[i] == '\n') {
-                if (lines == 0 && i - start > limits.maxRequestLine()) {
-                    throw new HttpException(414, "request line over " + limits.maxRequestLine() + " bytes");
-                }
-                boolean empty = i == lineStart || i == lineStart + 1 && buffer[lineStart] == '\r';
-                if (empty && lines == 0) {
-                    lineStart = i + 1; // RFC 9112: ignore empty lines before a request line
-                    start = lineStart;
-                    continue;
-                }
-                if (empty) {
-                    headEnd = i + 1;
-                    break;
-                }
-                if (++lines > limits.maxHeaders() + 1) {
-                    throw new HttpException(431, "more than " + limits.maxHeaders() + " header fields");
-                }
-                lineStart = i + 1;
+        int i = from;
+        for (; i < scanEnd; i++) {
+            if (buffer[i] != '\n') {
+                continue;
             }
+            if (headLines == 0 && i - start > limits.maxRequestLine()) {
+                throw new HttpException(414, "request line over " + limits.maxRequestLine() + " bytes");
+            }
+            boolean empty = i == lineStart || i == lineStart + 1 && buffer[lineStart] == '\r';
+            if (empty && headLines == 0) {
+                // RFC 9112: ignore empty lines before a request line. They are dropped, so the head's limit
+                // counts from the request line on.
+                start = lineStart = i + 1;
+                scanEnd = Math.min(end, start + limits.maxHeadBytes());
+                continue;
+            }
+            if (empty) {
+                headEnd = i + 1;
+                break;
+            }
+            if (++headLines > limits.maxHeaders() + 1) {
+                throw new HttpException(431, "more than " + limits.maxHeaders() + " header fields");
+            }
+            lineStart = i + 1;
         }
+        scannedBytes += (headEnd < 0 ? i : headEnd) - from;
         if (headEnd < 0) {
-            if (lines == 0 && end - start > limits.maxRequestLine()) {
+            scanned = i - start;
+            headLineStart = lineStart - start;
+            if (headLines == 0 && end - start > limits.maxRequestLine()) {
                 throw new HttpException(414, "request line over " + limits.maxRequestLine() + " bytes");
             }
             if (end - start >= limits.maxHeadBytes()) {
@@ -251,6 +276,9 @@ abstract class MessageParser<M> {
             }
             return false;
         }
+        scanned = 0;
+        headLineStart = 0;
+        headLines = 0;
         int lf = indexOfLf(start, headEnd);
         parseStartLine(line(start, lf));
         headers = new Headers();
@@ -344,6 +372,19 @@ abstract class MessageParser<M> {
             start = end = 0;
         }
         return message;
+    }
+
+    /**
+     * The LF that ends the line at {@code start}, looking no further than {@code limit}, or -1 if it has not
+     * arrived. Resumes where the last search for this line stopped.
+     */
+    private int searchLf(int limit) {
+        int from = start + scanned;
+        int lf = indexOfLf(from, limit);
+        int to = lf < 0 ? Math.max(from, limit) : lf + 1;
+        scannedBytes += to - from;
+        scanned = lf < 0 ? to - start : 0; // a found line is consumed at once: the next search starts afresh
+        return lf;
     }
 
     private int indexOfLf(int from, int to) {

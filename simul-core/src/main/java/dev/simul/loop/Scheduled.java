@@ -15,6 +15,8 @@ public final class Scheduled {
     final long sequence;
     /** Set by the timer queue while this timer sits in it; loop thread only. */
     boolean inTimerQueue;
+    /** Set by the timer queue once it has counted this timer's cancel; loop thread only. */
+    boolean cancelCounted;
     private volatile boolean cancelled;
 
     Scheduled(EventLoop loop, Runnable action, Priority priority, long deadline, long sequence) {

@@ -10,6 +10,12 @@ import java.util.PriorityQueue;
  * <p>A cancelled timer stays in the heap until it comes due or until cancelled timers are both more than
  * {@link #MIN_CANCELLED_TO_PURGE} and more than half of the heap; then the heap is rebuilt without them. Cancelling
  * a million timers therefore holds on to at most about as many as are alive (asyncio's rule).
+ *
+ * <p>The queue learns of a cancel through {@link #cancelled(Scheduled)}, which a cancel on another thread reaches
+ * only later, through the loop's inbox. Meanwhile the loop may already have dropped the timer (it came due, or a
+ * purge took it, since both go by {@link Scheduled#isCancelled()}), and two threads racing in {@code cancel()} may
+ * send two notices. So each timer carries a flag saying whether the queue counted it: a drop uncounts a timer only
+ * if it was counted, and a notice counts a timer only once, and only while it is still in the heap.
  */
 final class TimerQueue {
 
@@ -17,7 +23,11 @@ final class TimerQueue {
     static final int MIN_CANCELLED_TO_PURGE = 100;
 
     private PriorityQueue<Scheduled> heap = new PriorityQueue<>(TimerQueue::compare);
-    private int cancelled;
+    /**
+     * The cancelled timers in the heap whose notice has arrived (those with {@code cancelCounted} set). Invariant:
+     * never negative nor over the cancelled timers in the heap, and equal to them once every notice has arrived.
+     */
+    private int counted;
 
     private static int compare(Scheduled a, Scheduled b) {
         int byDeadline = Long.compare(a.deadline, b.deadline);
@@ -29,24 +39,27 @@ final class TimerQueue {
         heap.add(timer);
     }
 
-    /** Notes that a timer in the queue was cancelled, purging when cancelled timers dominate. */
+    /** Notes that a timer was cancelled, purging when cancelled timers dominate. Loop thread only. */
     void cancelled(Scheduled timer) {
-        if (!timer.inTimerQueue) {
-            return;
+        if (!timer.inTimerQueue || timer.cancelCounted) {
+            return; // already dropped (its notice came late), or already counted (a second notice)
         }
-        cancelled++;
-        if (cancelled > MIN_CANCELLED_TO_PURGE && cancelled * 2 > heap.size()) {
-            PriorityQueue<Scheduled> live = new PriorityQueue<>(Math.max(1, heap.size() - cancelled),
+        timer.cancelCounted = true;
+        int count = ++counted;
+        if (count > MIN_CANCELLED_TO_PURGE && count * 2 > heap.size()) {
+            // Drops every cancelled timer, counted or not: notices still on their way then find them gone.
+            PriorityQueue<Scheduled> live = new PriorityQueue<>(Math.max(1, heap.size() - count),
                     TimerQueue::compare);
             for (Scheduled t : heap) {
                 if (t.isCancelled()) {
                     t.inTimerQueue = false;
+                    t.cancelCounted = false;
                 } else {
                     live.add(t);
                 }
             }
             heap = live;
-            cancelled = 0;
+            counted = 0;
         }
     }
 
@@ -76,8 +89,16 @@ final class TimerQueue {
         while ((head = heap.peek()) != null && head.isCancelled()) {
             heap.poll();
             head.inTimerQueue = false;
-            cancelled--;
+            if (head.cancelCounted) { // not counted if its notice is still on its way
+                head.cancelCounted = false;
+                counted--;
+            }
         }
+    }
+
+    /** How many cancelled timers in the heap the queue has counted; for tests. */
+    int cancelledCount() {
+        return counted;
     }
 
     int size() {

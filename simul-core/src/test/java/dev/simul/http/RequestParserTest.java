@@ -35,6 +35,41 @@ class RequestParserTest {
         }
     }
 
+    /** Feeds {@code input} one byte at a time, as a slow client would send it, collecting every request. */
+    private static List<HttpRequest> parseByteByByte(RequestParser parser, String input) throws HttpException {
+        List<HttpRequest> out = new ArrayList<>();
+        for (int i = 0; i < input.length(); i++) {
+            out.addAll(parse(parser, input.substring(i, i + 1)));
+        }
+        return out;
+    }
+
+    /** Where a request fed one byte at a time is refused ("431 at byte 255"), or "accepted". */
+    private static String refusedAt(HttpLimits limits, String input) {
+        RequestParser parser = new RequestParser(limits);
+        for (int i = 0; i < input.length(); i++) {
+            try {
+                parse(parser, input.substring(i, i + 1));
+            } catch (HttpException e) {
+                return e.status() + " at byte " + i;
+            }
+        }
+        return "accepted";
+    }
+
+    /** A GET head of exactly {@code size} bytes with {@code fields} header fields sharing the room. */
+    private static String headOf(int size, int fields) {
+        StringBuilder head = new StringBuilder("GET /max HTTP/1.1\r\n");
+        for (int f = 0; f < fields; f++) {
+            int share = (size - head.length() - 2) / (fields - f); // the last field takes what is left
+            String name = "X-F" + f + ": ";
+            head.append(name).append("v".repeat(share - name.length() - 2)).append("\r\n");
+        }
+        head.append("\r\n");
+        assertThat(head).hasSize(size);
+        return head.toString();
+    }
+
     @Test
     void parsesARequestWithItsHeaders() throws Exception {
         HttpRequest r = parse("GET /images/1.png?x=2 HTTP/1.1\r\nHost: a\r\nX-Two: 1\r\nx-two: 2\r\n\r\n").getFirst();
@@ -116,5 +151,55 @@ class RequestParserTest {
         assertThat(parse(parser, "TP/1.1\r\n\r\n")).hasSize(1);
         assertThat(parser.inRequest()).isFalse();
         assertThatThrownBy(() -> parse(parser, "\u0001\r\n\r\n")).isInstanceOf(HttpException.class);
+    }
+
+    @Test
+    void aMaxSizeHeadArrivingByteByByteIsParsedWithEachByteScannedOnce() throws Exception {
+        HttpLimits limits = HttpLimits.DEFAULT;
+        String head = headOf(limits.maxHeadBytes(), limits.maxHeaders());
+        // A request first, so that the big head starts mid-buffer and the buffer is compacted and grown under it.
+        String first = "GET /first HTTP/1.1\r\n\r\n";
+        RequestParser parser = new RequestParser(limits);
+        List<HttpRequest> got = parseByteByByte(parser, first + head);
+        assertThat(got).extracting(HttpRequest::path).containsExactly("/first", "/max");
+        Headers headers = got.get(1).headers();
+        StringBuilder rebuilt = new StringBuilder("GET /max HTTP/1.1\r\n");
+        for (int i = 0; i < headers.size(); i++) {
+            rebuilt.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+        }
+        assertThat(rebuilt.append("\r\n").toString()).isEqualTo(head);
+        // Linear work: a rescan from the head's start on every read would examine about n*n/2 bytes.
+        assertThat(parser.scannedBytes).isEqualTo(first.length() + head.length());
+    }
+
+    @Test
+    void limitsTripAtTheSameByteWhetherTheHeadArrivesAtOnceOrByteByByte() {
+        // SMALL: a 64-byte request line, a 256-byte head, 5 fields
+        assertThat(refusedAt(SMALL, headOf(256, 5))).isEqualTo("accepted");
+        assertThat(refusal(SMALL, headOf(256, 5))).isZero();
+        assertThat(refusedAt(SMALL, headOf(257, 5))).as("the head's 256th byte does not end it")
+                .isEqualTo("431 at byte 255");
+        assertThat(refusal(SMALL, headOf(257, 5))).isEqualTo(431);
+        String longLine = "GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n";
+        assertThat(refusedAt(SMALL, longLine)).as("the line's 65th byte").isEqualTo("414 at byte 64");
+        assertThat(refusal(SMALL, longLine)).isEqualTo(414);
+        String sixFields = "GET / HTTP/1.1\r\n" + "A: b\r\n".repeat(6) + "\r\n";
+        assertThat(refusedAt(SMALL, sixFields)).as("the LF that ends the sixth field")
+                .isEqualTo("431 at byte " + ("GET / HTTP/1.1\r\n".length() + 6 * "A: b\r\n".length() - 1));
+        assertThat(refusal(SMALL, sixFields)).isEqualTo(431);
+        // Empty lines before the request line are dropped (RFC 9112), so they never count against the head.
+        assertThat(refusedAt(SMALL, "\r\n\n" + headOf(256, 5))).isEqualTo("accepted");
+        assertThat(refusal(SMALL, "\r\n\n" + headOf(256, 5))).isZero();
+    }
+
+    @Test
+    void chunkSizeLinesAndTrailersArrivingByteByByteAreScannedOnce() throws Exception {
+        String input = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;ext=" + "e".repeat(900) + "\r\nhello\r\n0\r\nX-Trailer: " + "t".repeat(10_000) + "\r\n\r\n";
+        RequestParser parser = new RequestParser(HttpLimits.DEFAULT);
+        List<HttpRequest> got = parseByteByByte(parser, input);
+        assertThat(got).singleElement().extracting(r -> new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo("hello");
+        assertThat(parser.scannedBytes).isLessThanOrEqualTo(input.length());
     }
 }

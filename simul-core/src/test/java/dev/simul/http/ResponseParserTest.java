@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResponseParserTest {
@@ -51,5 +53,25 @@ class ResponseParserTest {
         ResponseParser truncated = parser("GET", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort");
         assertThat(truncated.next()).isNull();
         assertThatThrownBy(truncated::finishAtEof).isInstanceOf(HttpException.class);
+    }
+
+    @Test
+    void aResponseArrivingByteByByteParsesAsInOneRead() throws Exception {
+        String input = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nhi\r\n0\r\nT: x\r\n\r\n";
+        ResponseParser parser = new ResponseParser(HttpLimits.DEFAULT);
+        parser.expect("GET");
+        List<ClientResponse> got = new ArrayList<>();
+        for (int i = 0; i < input.length(); i++) {
+            parser.feed(ByteBuffer.wrap(input.substring(i, i + 1).getBytes(StandardCharsets.ISO_8859_1)));
+            for (ClientResponse r; (r = parser.next()) != null; ) {
+                got.add(r);
+            }
+        }
+        assertThat(got).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(body(r)).isEqualTo("hi");
+        });
+        assertThat(parser.scannedBytes).isLessThanOrEqualTo(input.length());
     }
 }
