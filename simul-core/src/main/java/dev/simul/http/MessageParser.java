@@ -29,7 +29,10 @@ abstract class MessageParser<M> {
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
 
     final HttpLimits limits;
-    private byte[] buffer = new byte[4096];
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Unread bytes are {@code buffer[start, end)}; no array at all between messages, so idle connections cost none. */
+    private byte[] buffer = NO_BYTES;
     private int start;
     private int end;
     private State state = State.HEAD;
@@ -72,9 +75,20 @@ abstract class MessageParser<M> {
     /** The message, from the start line kept and {@code headers} and {@code body}. */
     abstract M build(Headers headers, byte[] body);
 
-    /** Adds the bytes that arrived. */
+    /**
+     * Adds the bytes that arrived. When nothing is buffered and {@code data} wraps a whole array, the parser keeps
+     * that array instead of copying it: the caller hands it over and must not write to it again.
+     */
     void feed(ByteBuffer data) {
         int n = data.remaining();
+        if (start == end && data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && n == data.array().length) {
+            buffer = data.array();
+            start = 0;
+            end = n;
+            data.position(n);
+            return;
+        }
         if (end + n > buffer.length) {
             int unread = end - start;
             byte[] target = unread + n <= buffer.length ? buffer
@@ -369,6 +383,7 @@ abstract class MessageParser<M> {
         headers = null;
         body = null;
         if (start == end) {
+            buffer = NO_BYTES; // let go between messages
             start = end = 0;
         }
         return message;

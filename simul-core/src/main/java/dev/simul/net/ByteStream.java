@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
  */
 public interface ByteStream extends AutoCloseable {
 
-    /** Waits for bytes and returns up to {@code max} of them; an empty array at the end of the stream. */
+    /**
+     * Waits for bytes and returns up to {@code max} of them, in an array the caller now owns; an empty array at the
+     * end of the stream.
+     */
     byte[] read(int max) throws IOException;
 
     /** Queues all the remaining bytes of {@code data} for sending. */

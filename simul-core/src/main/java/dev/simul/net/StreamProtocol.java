@@ -24,11 +24,18 @@ public final class StreamProtocol implements Protocol, ByteStream {
     /** Default bound of unread bytes, asyncio's. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final EventLoop loop;
     private final int limit;
     private final Consumer<StreamProtocol> onConnected;
     private Transport transport;
-    private byte[] buffer = new byte[1024];
+    /**
+     * Unread bytes are {@code buffer[start, end)}. An empty stream holds no array (a kept-alive connection costs
+     * no buffer while idle); bytes arriving to an empty stream get an array of exactly their size, which a read
+     * taking them all then hands over without copying.
+     */
+    private byte[] buffer = NO_BYTES;
     private int start;
     private int end;
     private boolean eof;
@@ -77,6 +84,11 @@ public final class StreamProtocol implements Protocol, ByteStream {
 
     private void compactOrGrow(int more) {
         int unread = end - start;
+        if (unread == 0) {
+            buffer = new byte[more]; // exactly: a read of everything can then take this array as it is
+            start = end = 0;
+            return;
+        }
         byte[] target = unread + more <= buffer.length ? buffer : new byte[Math.max(buffer.length * 2, unread + more)];
         System.arraycopy(buffer, start, target, 0, unread);
         buffer = target;
@@ -142,9 +154,15 @@ public final class StreamProtocol implements Protocol, ByteStream {
     }
 
     private byte[] take(int n) {
-        byte[] out = Arrays.copyOfRange(buffer, start, start + n);
+        byte[] out;
+        if (start == 0 && n == buffer.length) {
+            out = buffer; // all of it, and nothing else in the array: hand it over
+        } else {
+            out = Arrays.copyOfRange(buffer, start, start + n);
+        }
         start += n;
         if (start == end) {
+            buffer = NO_BYTES; // let go while idle
             start = end = 0;
         }
         if (transport.isReadingPaused() && end - start < limit) {
