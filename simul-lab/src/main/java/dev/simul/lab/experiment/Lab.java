@@ -70,12 +70,18 @@ public final class Lab {
             System.gc(); // garbage from the previous run is not this run's cost
             long cpu0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
-            try (Runner runner = newRunner(mode, workers)) {
-                used = runner.workers() == Runner.UNBOUNDED ? tasks : runner.workers();
-                workload.run(runner, config.scale());
+            long wall;
+            long cpu;
+            try {
+                try (Runner runner = newRunner(mode, workers)) {
+                    used = runner.workers() == Runner.UNBOUNDED ? tasks : runner.workers();
+                    workload.run(runner, config.scale());
+                }
+                wall = System.nanoTime() - t0;
+                cpu = OS.getProcessCpuTime() - cpu0;
+            } finally {
+                workload.afterRun();
             }
-            long wall = System.nanoTime() - t0;
-            long cpu = OS.getProcessCpuTime() - cpu0;
             if (run > 0) {
                 runs.add(new Measurement(wall / 1e9, cpu / 1e9));
             }

@@ -46,6 +46,8 @@ public final class Downloads extends Workload {
     private EventLoop serverLoop;
     private Thread serverThread;
     private int port;
+    /** The folder of the last run's files, removed by {@link #afterRun}. */
+    private Path written;
 
     public Downloads() {
         super("download", IMAGES, IO_BOUND, "seed 003: download 100 images at 100 ms latency each from a local"
@@ -96,6 +98,7 @@ public final class Downloads extends Workload {
 
     @Override
     public void tearDown() throws Exception {
+        afterRun();
         if (serverLoop != null) {
             serverLoop.stop();
             serverThread.join();
@@ -109,23 +112,29 @@ public final class Downloads extends Workload {
         if (serverLoop == null) {
             throw new IllegalStateException("download: setUp was not called");
         }
+        afterRun(); // a caller that skipped it: the last run's files go now
         Path folder = Files.createTempDirectory("simul-download-");
-        try {
-            List<Job> jobs = new ArrayList<>();
-            for (int i = 0; i < images.count(); i++) {
-                jobs.add(new Job("http://127.0.0.1:" + port + "/images/" + i + ".png",
-                        folder.resolve(i + ".png").toString(), images.sha256(i)));
+        written = folder;
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < images.count(); i++) {
+            jobs.add(new Job("http://127.0.0.1:" + port + "/images/" + i + ".png",
+                    folder.resolve(i + ".png").toString(), images.sha256(i)));
+        }
+        List<Long> sizes = runner.map(Downloads::fetch, jobs);
+        for (int i = 0; i < jobs.size(); i++) {
+            long onDisk = Files.size(Path.of(jobs.get(i).file()));
+            if (onDisk != images.png(i).length || sizes.get(i) != onDisk) {
+                throw new IllegalStateException("download: " + jobs.get(i).file() + " has " + onDisk
+                        + " bytes, expected " + images.png(i).length);
             }
-            List<Long> sizes = runner.map(Downloads::fetch, jobs);
-            for (int i = 0; i < jobs.size(); i++) {
-                long onDisk = Files.size(Path.of(jobs.get(i).file()));
-                if (onDisk != images.png(i).length || sizes.get(i) != onDisk) {
-                    throw new IllegalStateException("download: " + jobs.get(i).file() + " has " + onDisk
-                            + " bytes, expected " + images.png(i).length);
-                }
-            }
-        } finally {
-            FileWrites.deleteRecursively(folder);
+        }
+    }
+
+    @Override
+    public void afterRun() throws IOException {
+        if (written != null) {
+            FileWrites.deleteRecursively(written);
+            written = null;
         }
     }
 

@@ -44,6 +44,13 @@ public abstract class Workload {
     public void setUp(double scale) throws Exception {
     }
 
+    /**
+     * Cleans up after one run, outside its timed part, whether it succeeded or not: what the job left behind (the
+     * downloaded files, say) is not the job's cost, as it is not in the seeds' experiments.
+     */
+    public void afterRun() throws Exception {
+    }
+
     /** Releases what {@link #setUp} prepared. */
     public void tearDown() throws Exception {
     }

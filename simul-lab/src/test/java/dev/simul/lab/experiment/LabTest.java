@@ -46,6 +46,45 @@ class LabTest {
         assertThat(cells.getFirst().speedup()).isEqualTo(1.0);
     }
 
+    /** Records its runs and clean-ups, and whether its runner was already closed at each clean-up. */
+    static final class Tidy extends Workload {
+        final List<String> events = new ArrayList<>();
+        final boolean fail;
+        Runner last;
+
+        Tidy(boolean fail) {
+            super("tidy", 1, IO_BOUND, "cleans up after each run");
+            this.fail = fail;
+        }
+
+        @Override
+        public void run(Runner runner, double scale) {
+            last = runner;
+            events.add("run");
+            if (fail) {
+                throw new IllegalStateException("a wrong result");
+            }
+        }
+
+        @Override
+        public void afterRun() {
+            events.add(last.isTerminated() ? "afterRun, runner closed" : "afterRun, runner still open");
+        }
+    }
+
+    @Test
+    void cleansUpAfterEveryRunOnceItsRunnerIsClosedEvenWhenTheRunFails() throws Exception {
+        Tidy tidy = new Tidy(false);
+        Lab.run(new LabConfig(List.of(tidy), List.of("threads"), null, 2, 1), (a, b, c, d, e, f) -> { });
+        assertThat(tidy.events).containsExactly("run", "afterRun, runner closed", "run", "afterRun, runner closed",
+                "run", "afterRun, runner closed");
+
+        Tidy failing = new Tidy(true);
+        assertThatThrownBy(() -> Lab.run(new LabConfig(List.of(failing), List.of("threads"), null, 2, 1),
+                (a, b, c, d, e, f) -> { })).hasMessage("a wrong result");
+        assertThat(failing.events).containsExactly("run", "afterRun, runner closed");
+    }
+
     @Test
     void anUnboundedRunnerReportsOneWorkerPerTask() throws Exception {
         List<Cell> cells = Lab.run(new LabConfig(List.of(new Probe()), List.of("virtual"), null, 1, 1), (a, b, c, d, e,

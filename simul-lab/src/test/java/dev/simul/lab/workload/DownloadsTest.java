@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class DownloadsTest {
 
     @Test
-    void everyModeDownloadsAndVerifiesEveryImageAndLeavesNoFolder() throws Exception {
+    void everyModeDownloadsAndVerifiesEveryImageAndAfterRunRemovesTheFiles() throws Exception {
         Set<Path> before = ourFolders();
         Downloads downloads = new Downloads();
         downloads.setUp(0.1); // 10 images at 10 ms
@@ -27,12 +27,35 @@ class DownloadsTest {
                 try (Runner runner = Runners.of(mode)) {
                     downloads.run(runner, 0.1); // throws if a byte is wrong or a file is missing
                 }
+                Set<Path> added = ourFolders();
+                added.removeAll(before);
+                assertThat(added).as("the run's folder, kept until afterRun").hasSize(1);
+                try (Stream<Path> files = Files.list(added.iterator().next())) {
+                    assertThat(files.count()).isEqualTo(10);
+                }
+                downloads.afterRun();
+                assertThat(ourFolders()).isEqualTo(before);
             }
         } finally {
             downloads.tearDown();
         }
         assertThat(ourFolders()).isEqualTo(before);
         assertThat(downloads.defaultWorkers(Runners.THREADS)).isEqualTo(10);
+    }
+
+    @Test
+    void tearDownRemovesTheFilesOfARunWithoutAfterRun() throws Exception {
+        Set<Path> before = ourFolders();
+        Downloads downloads = new Downloads();
+        downloads.setUp(0.05);
+        try (Runner runner = Runners.of(Runners.VIRTUAL)) {
+            downloads.run(runner, 0.05);
+            downloads.run(runner, 0.05); // the first run's folder goes when the second starts
+            assertThat(ourFolders()).hasSize(before.size() + 1);
+        } finally {
+            downloads.tearDown();
+        }
+        assertThat(ourFolders()).isEqualTo(before);
     }
 
     private static Set<Path> ourFolders() throws IOException {
