@@ -47,8 +47,13 @@ final class LabCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--repeat", paramLabel = "K", defaultValue = "3",
-            description = "measured runs per cell, after one warm-up (default: ${DEFAULT-VALUE})")
+            description = "measured runs per cell, after the warm-up (default: ${DEFAULT-VALUE})")
     int repeat;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + LabConfig.DEFAULT_WARMUP_S,
+            description = "unmeasured runs per cell first, until S seconds have passed; at least one"
+                    + " (default: ${DEFAULT-VALUE})")
+    double warmup;
 
     @Option(names = "--scale", paramLabel = "F", defaultValue = "" + LabConfig.DEFAULT_SCALE,
             description = "size and duration factor; 1 = the seeds' sizes (default: ${DEFAULT-VALUE})")
@@ -75,12 +80,16 @@ final class LabCommand implements Callable<Integer> {
         Options.checkPositive(spec, "--workers", workers);
         Options.checkPositive(spec, "--repeat", repeat);
         Options.checkScale(spec, scale);
+        if (!(warmup >= 0) || warmup > 3600) {
+            throw Options.usage(spec, "--warmup must be 0 to 3600 seconds, got " + warmup);
+        }
         Options.checkWritable(spec, "--json", json);
         Options.checkWritable(spec, "--csv", csv);
         Options.checkDistinct(spec, json, "--json", csv, "--csv");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
-        LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale);
+        LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale,
+                warmup);
         Machine machine = Machine.current();
         List<Cell> cells;
         try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {

@@ -36,6 +36,7 @@ class SimulTest {
                 {"lab", "--repeat", "0"},
                 {"lab", "--scale", "-1"},
                 {"lab", "--repeat", "many"},
+                {"lab", "--warmup", "-1"},
                 {"lab", "--json", "/no/such/folder/out.json"},
                 {"lab", "--json", "/proc/out.json"},
                 {"lab", "--json", "same.out", "--csv", "same.out"},
@@ -87,7 +88,7 @@ class SimulTest {
         Path json = dir.resolve("lab.json");
         Path csv = dir.resolve("lab.csv");
         Result r = run("lab", "--workloads", "countdown,cpu", "--modes", "sequential,virtual", "--repeat", "2",
-                "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString());
+                "--warmup", "0", "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("sequential |", "virtual    |", "countdown: ", "cpu: ");
         JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");

@@ -6,10 +6,11 @@ import dev.simul.runner.Runners;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * Runs every (workload, mode) cell of a {@link LabConfig}: one warm-up run, then {@code repeat} measured runs,
- * each on a fresh runner so that start-up and shut-down count, as they do in the seeds' timings.
+ * Runs every (workload, mode) cell of a {@link LabConfig}: warm-up runs (at least one, for
+ * {@link LabConfig#warmupS()} seconds), then {@code repeat} measured runs, each on a fresh runner so that start-up and shut-down count, as they do in the seeds' timings.
  */
 public final class Lab {
 
@@ -31,6 +32,11 @@ public final class Lab {
 
     /** Runs the whole matrix; cells come back workload by workload, modes in the configured order. */
     public static List<Cell> run(LabConfig config, Listener listener) throws Exception {
+        return run(config, listener, System::nanoTime);
+    }
+
+    /** The same, with the clock that times the warm-up (tests advance their own). */
+    static List<Cell> run(LabConfig config, Listener listener, LongSupplier clock) throws Exception {
         int cells = config.workloads().size() * config.modes().size();
         List<Cell> results = new ArrayList<>();
         int index = 0;
@@ -41,7 +47,7 @@ public final class Lab {
             try {
                 for (String mode : config.modes()) {
                     index++;
-                    row.add(measure(workload, mode, config, listener, index, cells));
+                    row.add(measure(workload, mode, config, listener, index, cells, clock));
                     if (mode.equals(Runners.SEQUENTIAL)) {
                         sequentialWall = row.getLast().wallS();
                     }
@@ -58,37 +64,53 @@ public final class Lab {
         return results;
     }
 
-    /** One cell: a warm-up run, then the measured ones, each on a fresh runner. */
+    /**
+     * One cell: warm-up runs (at least one, until the configured warm-up time has passed), then the measured
+     * ones, each on a fresh runner.
+     */
     private static Cell measure(Workload workload, String mode, LabConfig config, Listener listener, int index,
-                                int cells) throws Exception {
-        List<Measurement> runs = new ArrayList<>();
+                                int cells, LongSupplier clock) throws Exception {
         Integer workers = config.workers() != null ? config.workers() : workload.defaultWorkers(mode);
         int tasks = workload.tasks(config.scale());
+        long warmUntil = clock.getAsLong() + Math.round(config.warmupS() * 1e9);
+        do {
+            listener.starting(workload.name(), mode, index, cells, 0, config.repeat());
+            timedRun(workload, mode, workers, config.scale());
+        } while (clock.getAsLong() < warmUntil);
+        List<Measurement> runs = new ArrayList<>();
         int used = 0;
-        for (int run = 0; run <= config.repeat(); run++) {
+        for (int run = 1; run <= config.repeat(); run++) {
             listener.starting(workload.name(), mode, index, cells, run, config.repeat());
-            System.gc(); // garbage from the previous run is not this run's cost
-            long cpu0 = OS.getProcessCpuTime();
-            long t0 = System.nanoTime();
-            long wall;
-            long cpu;
-            try {
-                try (Runner runner = newRunner(mode, workers)) {
-                    used = runner.workers() == Runner.UNBOUNDED ? tasks : runner.workers();
-                    workload.run(runner, config.scale());
-                }
-                wall = System.nanoTime() - t0;
-                cpu = OS.getProcessCpuTime() - cpu0;
-            } finally {
-                workload.afterRun();
-            }
-            if (run > 0) {
-                runs.add(new Measurement(wall / 1e9, cpu / 1e9));
-            }
+            Run timed = timedRun(workload, mode, workers, config.scale());
+            runs.add(timed.measurement());
+            used = timed.workers() == Runner.UNBOUNDED ? tasks : timed.workers();
         }
         return new Cell(workload.name(), mode, used, tasks,
                 median(runs.stream().map(Measurement::wallS).toList()),
                 median(runs.stream().map(Measurement::cpuS).toList()), null, runs);
+    }
+
+    /** A measured run, and the workers its runner had. */
+    private record Run(Measurement measurement, int workers) {
+    }
+
+    /** One run on a fresh runner, timed from the runner's start to its close; the clean-up comes after. */
+    private static Run timedRun(Workload workload, String mode, Integer workers, double scale)
+            throws Exception {
+        System.gc(); // garbage from the previous run is not this run's cost
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        try {
+            int used;
+            try (Runner runner = newRunner(mode, workers)) {
+                used = runner.workers();
+                workload.run(runner, scale);
+            }
+            return new Run(new Measurement((System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9),
+                    used);
+        } finally {
+            workload.afterRun();
+        }
     }
 
     private static Runner newRunner(String mode, Integer workers) {

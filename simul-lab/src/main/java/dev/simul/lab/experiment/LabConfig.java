@@ -9,13 +9,26 @@ import java.util.List;
  * @param workloads the workloads, in report order
  * @param modes     runner modes, in report order
  * @param workers   workers for modes that take a count (threads); null for each mode's default
- * @param repeat    measured runs per cell, after one warm-up run
+ * @param repeat    measured runs per cell, after the warm-up
  * @param scale     size and duration factor; 1.0 = the seeds' sizes
+ * @param warmupS   each cell's warm-up: unmeasured runs until this many seconds have passed, and at least one
  */
-public record LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale) {
+public record LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale,
+                        double warmupS) {
 
     /** The default scale: keeps a full {@code simul lab} around one minute on 2 cores. */
     public static final double DEFAULT_SCALE = 0.3;
+
+    /**
+     * The default warm-up, in seconds: enough for the JIT to compile a short workload's hot paths (a 0.1 s
+     * download run gets about ten warm-up runs), one run of a long one.
+     */
+    public static final double DEFAULT_WARMUP_S = 1.0;
+
+    /** A configuration with the default warm-up. */
+    public LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale) {
+        this(workloads, modes, workers, repeat, scale, DEFAULT_WARMUP_S);
+    }
 
     public LabConfig {
         workloads = List.copyOf(workloads);
@@ -28,6 +41,9 @@ public record LabConfig(List<Workload> workloads, List<String> modes, Integer wo
         }
         if (!(scale > 0) || scale > 100) {
             throw new IllegalArgumentException("scale must be above 0 and at most 100, got " + scale);
+        }
+        if (!(warmupS >= 0) || warmupS > 3600) {
+            throw new IllegalArgumentException("warm-up must be 0 to 3600 seconds, got " + warmupS);
         }
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);

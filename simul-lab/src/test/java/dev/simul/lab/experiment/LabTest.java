@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LabTest {
 
     /** Records which runners it ran on. */
-    static final class Probe extends Workload {
+    static class Probe extends Workload {
         final List<String> runs = new ArrayList<>();
 
         Probe() {
@@ -31,7 +31,7 @@ class LabTest {
         Probe probe = new Probe();
         List<String> started = new ArrayList<>();
         List<Cell> cells = Lab.run(new LabConfig(List.of(probe), List.of("sequential", "threads", "virtual"), 2, 3,
-                0.5), (w, m, cell, cells2, run, runs) -> started.add(m + " " + cell + "/" + cells2 + " " + run));
+                0.5, 0), (w, m, cell, cells2, run, runs) -> started.add(m + " " + cell + "/" + cells2 + " " + run));
 
         assertThat(probe.runs).hasSize(12).startsWith("sequential/1@0.5", "sequential/1@0.5")
                 .contains("threads/2@0.5", "virtual/2@0.5");
@@ -75,14 +75,32 @@ class LabTest {
     @Test
     void cleansUpAfterEveryRunOnceItsRunnerIsClosedEvenWhenTheRunFails() throws Exception {
         Tidy tidy = new Tidy(false);
-        Lab.run(new LabConfig(List.of(tidy), List.of("threads"), null, 2, 1), (a, b, c, d, e, f) -> { });
+        Lab.run(new LabConfig(List.of(tidy), List.of("threads"), null, 2, 1, 0), (a, b, c, d, e, f) -> { });
         assertThat(tidy.events).containsExactly("run", "afterRun, runner closed", "run", "afterRun, runner closed",
                 "run", "afterRun, runner closed");
 
         Tidy failing = new Tidy(true);
-        assertThatThrownBy(() -> Lab.run(new LabConfig(List.of(failing), List.of("threads"), null, 2, 1),
+        assertThatThrownBy(() -> Lab.run(new LabConfig(List.of(failing), List.of("threads"), null, 2, 1, 0),
                 (a, b, c, d, e, f) -> { })).hasMessage("a wrong result");
         assertThat(failing.events).containsExactly("run", "afterRun, runner closed");
+    }
+
+    @Test
+    void warmsUpUntilTheWarmUpTimeHasPassedThenMeasures() throws Exception {
+        long[] now = {0};
+        Probe probe = new Probe() {
+            @Override
+            public void run(Runner runner, double scale) throws Exception {
+                super.run(runner, scale);
+                now[0] += 300_000_000L; // each run takes 0.3 s on the test's clock
+            }
+        };
+        List<Integer> runIndexes = new ArrayList<>();
+        Lab.run(new LabConfig(List.of(probe), List.of("sequential"), null, 2, 1, 1.0),
+                (w, m, cell, cells, run, runs) -> runIndexes.add(run), () -> now[0]);
+        // 1 s of warm-up at 0.3 s a run: 4 runs (0.3, 0.6, 0.9, 1.2 s), then the 2 measured ones.
+        assertThat(runIndexes).containsExactly(0, 0, 0, 0, 1, 2);
+        assertThat(probe.runs).hasSize(6);
     }
 
     @Test
@@ -107,5 +125,6 @@ class LabTest {
         assertThatThrownBy(() -> new LabConfig(p, t, 1, 0, 1)).hasMessageContaining("repeat");
         assertThatThrownBy(() -> new LabConfig(p, t, 1, 1, 0)).hasMessageContaining("scale");
         assertThatThrownBy(() -> new LabConfig(List.of(), t, 1, 1, 1)).hasMessageContaining("workload");
+        assertThatThrownBy(() -> new LabConfig(p, t, 1, 1, 1, -1)).hasMessageContaining("warm-up");
     }
 }
