@@ -144,10 +144,58 @@ public abstract class AbstractRunner implements Runner {
     public <I, O> List<O> map(Fn<? super I, ? extends O> fn, Iterable<? extends I> inputs)
             throws InterruptedException, ExecutionException {
         Objects.requireNonNull(fn, "fn");
+        return mapTasks(inputs, input -> bind(fn, input));
+    }
+
+    @Override
+    public <I, O> List<O> map(Fn<? super I, ? extends O> fn, Iterable<? extends I> inputs, int chunksize)
+            throws InterruptedException, ExecutionException {
+        Objects.requireNonNull(fn, "fn");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
+        }
+        if (chunksize == 1) {
+            return map(fn, inputs);
+        }
+        List<List<I>> chunks = new ArrayList<>();
+        List<I> chunk = new ArrayList<>(chunksize);
+        for (I input : inputs) {
+            chunk.add(input);
+            if (chunk.size() == chunksize) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>(chunksize);
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        Fn<List<I>, List<O>> each = new Each<>(fn); // one function for every chunk: a worker receives it once
+        List<O> results = new ArrayList<>();
+        for (List<O> part : mapTasks(chunks, c -> bind(each, c))) {
+            results.addAll(part);
+        }
+        return results;
+    }
+
+    /** Applies a function to every input of a chunk, in order. */
+    private record Each<I, O>(Fn<? super I, ? extends O> fn) implements Fn<List<I>, List<O>> {
+        @Override
+        public List<O> apply(List<I> chunk) throws Exception {
+            List<O> out = new ArrayList<>(chunk.size());
+            for (I input : chunk) {
+                out.add(fn.apply(input));
+            }
+            return out;
+        }
+    }
+
+    /** Submits a task per input, fails fast, and returns the results in input order. */
+    private <I, O> List<O> mapTasks(Iterable<? extends I> inputs, java.util.function.Function<I, Task<O>> toTask)
+            throws InterruptedException, ExecutionException {
         List<Handle<O>> handles = new ArrayList<>();
         try {
             for (I input : inputs) {
-                Handle<O> handle = submit(bind(fn, input));
+                Handle<O> handle = submit(toTask.apply(input));
                 handles.add(handle);
                 if (handle.isDone()) {
                     handle.get(); // a failure seen while submitting (always, in sequential mode) stops submitting
@@ -167,7 +215,11 @@ public abstract class AbstractRunner implements Runner {
         }
     }
 
-    private static <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
+    /**
+     * The task that applies {@code fn} to {@code input}, for {@code map} and {@code submitAll}. A mode that ships
+     * tasks elsewhere may return its own kind, to send a function used many times only once.
+     */
+    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
         return () -> fn.apply(input);
     }
 

@@ -50,6 +50,16 @@ public interface Runner extends ExecutorService {
             throws InterruptedException, ExecutionException;
 
     /**
+     * Like {@link #map(Fn, Iterable)}, with the inputs sent {@code chunksize} at a time: one task per chunk, which
+     * applies {@code fn} to each of its inputs in turn. Bigger chunks cost less per input where a task is
+     * expensive to ship (the {@code processes} mode) and balance less well; results keep input order.
+     *
+     * @throws IllegalArgumentException if {@code chunksize} is below 1
+     */
+    <I, O> List<O> map(Fn<? super I, ? extends O> fn, Iterable<? extends I> inputs, int chunksize)
+            throws InterruptedException, ExecutionException;
+
+    /**
      * Starts one task per input and returns their handles in input order; with {@link Handle#asCompleted} this
      * yields results in completion order.
      */

@@ -63,6 +63,24 @@ abstract class RunnerContract {
     }
 
     @Test
+    void mapInChunksKeepsInputOrderAndFailsWithTheTasksOwnException() throws Exception {
+        try (Runner runner = newRunner(2)) {
+            List<Integer> inputs = IntStream.range(0, 11).boxed().toList();
+            assertThat(runner.map(i -> i * i, inputs, 3)).containsExactlyElementsOf(
+                    inputs.stream().map(i -> i * i).toList());
+            assertThat(runner.map(i -> i, List.of(), 4)).isEmpty();
+            assertThatThrownBy(() -> runner.map(i -> {
+                if (i == 7) {
+                    throw new IOException("seven");
+                }
+                return i;
+            }, inputs, 4)).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class)
+                    .hasMessage("seven");
+            assertThatThrownBy(() -> runner.map(i -> i, inputs, 0)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void theTasksOwnExceptionIsTheCauseUnwrapped() throws Exception {
         IOException boom = new IOException("boom");
         try (Runner runner = newRunner(2)) {
