@@ -1,6 +1,7 @@
 package dev.simul.runner;
 
 import dev.simul.loop.LoopRunner;
+import dev.simul.process.ProcessPool;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  *   <tr><td>{@code threads}</td><td>a fixed pool of platform threads</td><td>default: available processors</td></tr>
  *   <tr><td>{@code virtual}</td><td>a virtual thread per task</td><td>a concurrency limit; default unbounded</td></tr>
  *   <tr><td>{@code loop}</td><td>coroutines on one event-loop thread</td><td>always 1 (the loop's thread)</td></tr>
+ *   <tr><td>{@code processes}</td><td>worker JVMs, children of this one</td><td>default: available processors</td></tr>
  * </table>
  */
 public final class Runners {
@@ -25,8 +27,10 @@ public final class Runners {
     public static final String VIRTUAL = "virtual";
     /** Coroutines on one event-loop thread. */
     public static final String LOOP = "loop";
+    /** Worker JVMs, children of this one. */
+    public static final String PROCESSES = "processes";
 
-    private static final List<String> MODES = List.of(SEQUENTIAL, THREADS, VIRTUAL, LOOP);
+    private static final List<String> MODES = List.of(SEQUENTIAL, THREADS, VIRTUAL, LOOP, PROCESSES);
 
     private Runners() {
     }
@@ -42,7 +46,8 @@ public final class Runners {
             case SEQUENTIAL -> sequential();
             case THREADS -> threads();
             case VIRTUAL -> virtual();
-            default -> loop();
+            case LOOP -> loop();
+            default -> processes();
         };
     }
 
@@ -61,7 +66,8 @@ public final class Runners {
             case SEQUENTIAL -> sequential();
             case THREADS -> threads(workers);
             case VIRTUAL -> virtual(workers);
-            default -> loop();
+            case LOOP -> loop();
+            default -> processes(workers);
         };
     }
 
@@ -100,5 +106,15 @@ public final class Runners {
     /** Every task a coroutine on one event-loop thread. */
     public static Runner loop() {
         return new LoopRunner();
+    }
+
+    /** A pool of worker JVMs, one per available processor. */
+    public static Runner processes() {
+        return new ProcessPool();
+    }
+
+    /** A pool of {@code workers} worker JVMs; {@link ProcessPool} takes more options. */
+    public static Runner processes(int workers) {
+        return new ProcessPool(workers);
     }
 }

@@ -1,0 +1,803 @@
+package dev.simul.process;
+
+import dev.simul.runner.AbstractRunner;
+import dev.simul.runner.Promise;
+import dev.simul.runner.Runners;
+import dev.simul.task.Fn;
+import dev.simul.task.Task;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The {@code processes} mode: tasks run in worker JVMs, children of this one, started from the same java binary and
+ * class path. A worker's crash, exit or runaway memory is its own: only the task it was running fails (with a
+ * {@link WorkerCrashedException} naming its pid, exit code or signal and its last stderr lines), the worker is
+ * replaced, and the pool carries on; there is no pool-wide broken state.
+ *
+ * <p>What the pool adds to the {@link dev.simul.runner.Runner} API, through {@link Options}: an initializer run
+ * once in each worker; {@code maxTasksPerWorker} (with jitter, so workers do not all restart at once) and
+ * {@code maxWorkerMemory} (a worker whose resident memory passed it is replaced before its next task), after
+ * Gunicorn's worker recycling; a per-task timeout, past which the task's worker is killed and replaced; retries
+ * of crashed tasks, for owners who declare their tasks idempotent; the classes allowed to cross the boundary.
+ *
+ * <p>How it works: the pool listens on a Unix-domain socket in a private folder; each worker gets a random token
+ * on its stdin and presents it when it connects. Frames ({@link Wire}) carry tasks one way and results the other,
+ * each tagged with a request id. A worker runs its tasks in the order sent, so the oldest unanswered task of a
+ * worker is the one it is running, and the others have not started: when a worker dies, those go to another
+ * worker. A worker is sent a few tasks ahead (fewer for long tasks, more for tiny ones) so that it never waits
+ * for the next. {@code map} sends its function to each worker once and then only the inputs. Workers' stdout and
+ * stderr lines go to the pool's log with the worker's id; they never mix with the protocol. A worker exits when
+ * its stdin ends, so none outlives the pool's JVM, even one killed by SIGKILL.
+ *
+ * <p>Locking: {@code lock} guards the queue, the workers and their in-flight lists; a worker's own lock orders
+ * its writes. A thread takes the pool's lock alone or the worker's lock and then, briefly, the pool's; promises
+ * are completed outside both.
+ */
+public final class ProcessPool extends AbstractRunner {
+
+    /**
+     * How a pool runs.
+     *
+     * @param workers           worker processes at most (default: one per processor)
+     * @param maxTasksPerWorker tasks a worker runs before it is replaced, or 0 for no limit
+     * @param maxTasksJitter    up to this many more, at random per worker, so that workers restart at different times
+     * @param maxWorkerMemory   resident bytes past which a worker is replaced before its next task, or 0
+     * @param taskTimeout       how long a task may run before its worker is killed, or null for no limit
+     * @param retries           how many more times a task whose worker crashed under it runs again: set it only if
+     *                          the pool's tasks are idempotent (a timed-out task is not retried)
+     * @param initializer       a task run once in each worker before its first task, or null
+     * @param allowedClasses    classes or packages ({@code com.acme.**}) that tasks, inputs and results may contain,
+     *                          besides the JDK's value, collection and exception types and simul's own
+     * @param jvmOptions        extra options for the worker JVMs ({@code -Xmx512m}, say)
+     * @param log               where the workers' output lines go, prefixed with the worker's id
+     */
+    public record Options(int workers, int maxTasksPerWorker, int maxTasksJitter, long maxWorkerMemory,
+                          Duration taskTimeout, int retries, Task<?> initializer, List<String> allowedClasses,
+                          List<String> jvmOptions, Consumer<String> log) {
+
+        /** One worker per processor; no recycling, timeout, retries or initializer; output to stderr. */
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), 0, 0, 0, null, 0, null, List.of(),
+                    List.of(), System.err::println);
+        }
+
+        public Options {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+            }
+            if (maxTasksPerWorker < 0 || maxTasksJitter < 0 || maxWorkerMemory < 0 || retries < 0) {
+                throw new IllegalArgumentException("limits and retries must not be negative");
+            }
+            if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
+                throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
+            }
+            allowedClasses = List.copyOf(allowedClasses);
+            jvmOptions = List.copyOf(jvmOptions);
+            AllowList.filterText(allowedClasses); // fails now on a malformed pattern
+            Objects.requireNonNull(log, "log");
+        }
+
+        /** These options with {@code n} workers. */
+        public Options withWorkers(int n) {
+            return new Options(n, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    initializer, allowedClasses, jvmOptions, log);
+        }
+
+        /** Replace each worker after {@code max} tasks plus a random 0 to {@code jitter} more. */
+        public Options withMaxTasksPerWorker(int max, int jitter) {
+            return new Options(workers, max, jitter, maxWorkerMemory, taskTimeout, retries, initializer,
+                    allowedClasses, jvmOptions, log);
+        }
+
+        /** Replace a worker, before its next task, once its resident memory is past {@code bytes}. */
+        public Options withMaxWorkerMemory(long bytes) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, bytes, taskTimeout, retries, initializer,
+                    allowedClasses, jvmOptions, log);
+        }
+
+        /** Kill a task's worker, and fail the task, once it has run for {@code timeout}. */
+        public Options withTaskTimeout(Duration timeout) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, timeout, retries,
+                    initializer, allowedClasses, jvmOptions, log);
+        }
+
+        /** Run a task again, up to {@code n} more times, when its worker crashes under it (idempotent tasks). */
+        public Options withRetries(int n) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, n,
+                    initializer, allowedClasses, jvmOptions, log);
+        }
+
+        /** Run {@code init} once in each worker, before its first task; if it fails, the worker does not start. */
+        public Options withInitializer(Task<?> init) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    init, allowedClasses, jvmOptions, log);
+        }
+
+        /** Also allow these classes or packages across the boundary ({@code com.acme.**}). */
+        public Options withAllowedClasses(String... patterns) {
+            List<String> all = new ArrayList<>(allowedClasses);
+            all.addAll(List.of(patterns));
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    initializer, all, jvmOptions, log);
+        }
+
+        /** Start workers with these extra JVM options. */
+        public Options withJvmOptions(String... options) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    initializer, allowedClasses, List.of(options), log);
+        }
+
+        /** Send the workers' output lines to {@code sink} instead of stderr. */
+        public Options withLog(Consumer<String> sink) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    initializer, allowedClasses, jvmOptions, sink);
+        }
+    }
+
+    /**
+     * A worker as the pool sees it.
+     *
+     * @param id           the pool's number for it (its log prefix)
+     * @param pid          its process id, or -1 before it started
+     * @param startMillis  from launching its JVM to its READY (initializer included), or -1 if not ready yet
+     * @param tasksDone    tasks it has answered
+     */
+    public record WorkerInfo(int id, long pid, long startMillis, int tasksDone) {
+    }
+
+    /** What a worker is sent ahead of its running task, at most; fewer when tasks are long. */
+    static final int MAX_WINDOW = 64;
+    /** The work a worker is sent ahead of its running task, in nanoseconds of (measured) task time. */
+    private static final long AHEAD_NANOS = 2_000_000;
+    /** Consecutive worker starts that fail before the queued tasks fail instead of waiting. */
+    private static final int START_ATTEMPTS = 3;
+    /** Functions remembered per worker for {@code map}. */
+    private static final int FUNCTIONS_PER_WORKER = 256;
+    /** How long a worker may take from launch to READY. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Options options;
+    private final String filterText;
+    private final AllowList.Filter filter;
+    private final Object lock = new Object();
+    private final ArrayDeque<Job> pending = new ArrayDeque<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final Path socketDir;
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final Thread acceptor;
+    private final List<String> command;
+    private final ScheduledExecutorService timers;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Fn<?, ?>, Long> functionIds = new IdentityHashMap<>();
+    private long nextJobId;
+    private long nextFunctionId;
+    private int nextWorkerId;
+    private int failedStarts;
+    private long taskNanosEstimate = 1_000_000; // guarded by lock; an EWMA of measured task times
+    private boolean stopping;
+
+    /** A pool with the default options. */
+    public ProcessPool() {
+        this(Options.defaults());
+    }
+
+    /** A pool with {@code workers} workers and otherwise default options. */
+    public ProcessPool(int workers) {
+        this(Options.defaults().withWorkers(workers));
+    }
+
+    /** Starts a pool: its workers start launching at once, in the background. */
+    public ProcessPool(Options options) {
+        super(Runners.PROCESSES, options.workers());
+        this.options = options;
+        this.filterText = AllowList.filterText(options.allowedClasses());
+        this.filter = AllowList.filter(filterText);
+        try {
+            socketDir = Files.createTempDirectory("simul-pool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            socketPath = socketDir.resolve("s");
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the process pool's socket: " + e.getMessage(), e);
+        }
+        command = WorkerCommand.of(options.jvmOptions(), socketDir);
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
+                .name("simul-pool-timers").unstarted(r));
+        t.setRemoveOnCancelPolicy(true);
+        timers = t;
+        acceptor = Thread.ofPlatform().daemon().name("simul-pool-acceptor").start(this::accept);
+        synchronized (lock) {
+            for (int i = 0; i < options.workers(); i++) {
+                launch();
+            }
+        }
+    }
+
+    /** The options this pool runs with. */
+    public Options options() {
+        return options;
+    }
+
+    /** The live workers, with their start times. */
+    public List<WorkerInfo> workerInfo() {
+        synchronized (lock) {
+            return workers.stream().map(Worker::info).toList();
+        }
+    }
+
+    // ---- jobs ----
+
+    /** A task on its way: queued, then in flight on one worker, until its promise is done. */
+    static final class Job {
+        final long id;
+        final Promise<?> promise;
+        int attempts;
+        Worker worker; // guarded by lock
+        long runningSince; // guarded by lock; when it became its worker's running task
+
+        Job(long id, Promise<?> promise) {
+            this.id = id;
+            this.promise = promise;
+        }
+    }
+
+    /** The task {@code map} and {@code submitAll} make: its function crosses to each worker once. */
+    record Call<I, O>(Fn<? super I, ? extends O> fn, I input) implements Task<O> {
+        @Override
+        public O call() throws Exception {
+            return fn.apply(input);
+        }
+    }
+
+    @Override
+    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
+        return new Call<>(fn, input);
+    }
+
+    @Override
+    protected void dispatch(Promise<?> promise) {
+        Job job;
+        synchronized (lock) {
+            job = new Job(nextJobId++, promise);
+            pending.add(job);
+            if (failedStarts >= START_ATTEMPTS) {
+                failedStarts = 0; // new work: try starting workers again
+            }
+            replenish();
+        }
+        promise.onDone(done -> {
+            if (done.isCancelled()) {
+                cancelled(job);
+            }
+        });
+        pump();
+    }
+
+    private void cancelled(Job job) {
+        Worker worker;
+        synchronized (lock) {
+            worker = job.worker;
+            if (worker == null) {
+                pending.remove(job);
+                return;
+            }
+            worker.controls.add(job.id); // the worker interrupts it, or skips it if it has not started
+        }
+        worker.flush(this);
+    }
+
+    /** Sends queued jobs to workers with room; retires workers that reached their task limit. */
+    void pump() {
+        List<Worker> toFlush = new ArrayList<>();
+        synchronized (lock) {
+            int window = window();
+            for (Worker w : workers) {
+                if (!w.accepting()) {
+                    continue;
+                }
+                while (w.inFlight.size() < window && w.sent < w.taskLimit && !pending.isEmpty()) {
+                    Job job = pending.poll();
+                    if (!job.promise.start()) {
+                        continue; // cancelled while queued
+                    }
+                    job.worker = w;
+                    job.attempts++;
+                    w.inFlight.add(job);
+                    w.toSend.add(job);
+                    w.sent++;
+                    if (w.inFlight.size() == 1) {
+                        running(w, job);
+                    }
+                }
+                if (w.sent >= w.taskLimit && w.inFlight.isEmpty() && !w.exiting) {
+                    w.exiting = true; // recycled: it exits, and a fresh one takes its place
+                    w.controls.add(Worker.EXIT);
+                    launch();
+                }
+                if (!w.toSend.isEmpty() || !w.controls.isEmpty()) {
+                    toFlush.add(w);
+                }
+            }
+        }
+        for (Worker w : toFlush) {
+            w.flush(this);
+        }
+    }
+
+    /** How many jobs a worker holds at once: enough to cover about 2 ms of measured work, at least 2. */
+    private int window() {
+        long perTask = Math.max(1, taskNanosEstimate);
+        return (int) Math.max(2, Math.min(MAX_WINDOW, AHEAD_NANOS / perTask));
+    }
+
+    /** {@code job} became {@code w}'s running task: its timeout starts. Under lock. */
+    private void running(Worker w, Job job) {
+        job.runningSince = System.nanoTime();
+        if (w.timeout != null) {
+            w.timeout.cancel(false);
+            w.timeout = null;
+        }
+        if (options.taskTimeout() != null) {
+            w.timeout = timers.schedule(() -> timedOut(w, job), options.taskTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void timedOut(Worker w, Job job) {
+        synchronized (lock) {
+            if (w.dead || w.inFlight.peek() != job) {
+                return;
+            }
+            w.timedOut = job;
+        }
+        w.kill();
+    }
+
+    /** The id {@code fn} has in this pool, for DEFINE and CALL. */
+    long functionId(Fn<?, ?> fn) {
+        synchronized (lock) {
+            Long id = functionIds.get(fn);
+            if (id == null) {
+                if (functionIds.size() >= 4 * FUNCTIONS_PER_WORKER) {
+                    functionIds.clear(); // old maps' functions: workers forget them as they go
+                }
+                id = nextFunctionId++;
+                functionIds.put(fn, id);
+            }
+            return id;
+        }
+    }
+
+    // ---- answers from a worker (its reader thread) ----
+
+    /** A worker answered its oldest job. */
+    void answered(Worker w, long id, byte type, Object value) {
+        Job job;
+        synchronized (lock) {
+            job = w.inFlight.peek();
+            if (job == null || job.id != id) {
+                throw new IllegalStateException("worker " + w.id + " answered job " + id + " out of turn");
+            }
+            w.inFlight.poll();
+            job.worker = null;
+            w.done++;
+            long took = System.nanoTime() - job.runningSince;
+            taskNanosEstimate += (took - taskNanosEstimate) / 8;
+            if (w.timeout != null) {
+                w.timeout.cancel(false);
+                w.timeout = null;
+            }
+            Job next = w.inFlight.peek();
+            if (next != null) {
+                running(w, next);
+            }
+            if (type == Wire.REJECTED) {
+                job.attempts--;
+                pending.addFirst(job); // never started: it goes first, to another worker
+            }
+        }
+        if (type == Wire.RESULT) {
+            complete(job.promise, value);
+        } else if (type == Wire.ERROR) {
+            job.promise.fail((Throwable) value);
+        }
+        // CANCELLED: the promise is already done; REJECTED: requeued above
+        pump();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Promise<T> promise, Object value) {
+        promise.complete((T) value);
+    }
+
+    /** The pool's lock, for its workers. */
+    Object lock() {
+        return lock;
+    }
+
+    /** A job that could not be encoded (its task or input is not serializable): it fails and leaves its worker. */
+    void unsendable(Worker w, Job job, Exception e) {
+        synchronized (lock) {
+            boolean wasRunning = w.inFlight.peek() == job;
+            w.inFlight.remove(job);
+            job.worker = null;
+            if (wasRunning && w.timeout != null) {
+                w.timeout.cancel(false);
+                w.timeout = null;
+            }
+            Job next = w.inFlight.peek();
+            if (wasRunning && next != null) {
+                running(w, next);
+            }
+        }
+        job.promise.fail(new java.io.NotSerializableException("the task cannot be sent to a worker process: "
+                + e.getMessage()));
+    }
+
+    /** A worker reached READY. */
+    void ready(Worker w) {
+        synchronized (lock) {
+            failedStarts = 0;
+        }
+        pump();
+    }
+
+    /** A worker said it is past its memory limit: it gets no more work, and hands back what it has not started. */
+    void retiring(Worker w, long rss) {
+        synchronized (lock) {
+            w.retiring = true;
+            w.controls.add(Worker.DRAIN);
+            launch();
+        }
+        options.log().accept("[worker " + w.id + "] resident memory " + rss / (1024 * 1024)
+                + " MiB is past the limit of " + options.maxWorkerMemory() / (1024 * 1024) + " MiB: replacing it");
+        w.flush(this);
+    }
+
+    /**
+     * A worker is gone (exited, killed, crashed, or never started). Its running job fails (or is retried), the
+     * jobs it had not started go back to the queue, and a new worker takes its place.
+     */
+    void gone(Worker w, Throwable startFailure) {
+        List<Job> failed = new ArrayList<>();
+        List<Throwable> reasons = new ArrayList<>();
+        List<Job> startFailed = new ArrayList<>();
+        synchronized (lock) {
+            if (w.dead) {
+                return;
+            }
+            w.dead = true;
+            workers.remove(w);
+            if (w.timeout != null) {
+                w.timeout.cancel(false);
+            }
+            boolean leftInOrder = (w.exiting || w.retiring) && w.timedOut == null && !w.process.isAlive()
+                    && w.process.exitValue() == 0;
+            Job running = leftInOrder ? null : w.inFlight.poll(); // an orderly exit ran nothing it did not answer
+            List<Job> notStarted = new ArrayList<>(w.inFlight);
+            w.inFlight.clear();
+            for (int i = notStarted.size() - 1; i >= 0; i--) {
+                Job job = notStarted.get(i);
+                job.worker = null;
+                job.attempts--;
+                pending.addFirst(job);
+            }
+            if (running != null) {
+                running.worker = null;
+                if (w.timedOut == running) {
+                    failed.add(running);
+                    reasons.add(new TaskTimeoutException(w.id, w.pid, options.taskTimeout()));
+                } else if (running.attempts <= options.retries() && !running.promise.isDone()) {
+                    options.log().accept("[worker " + w.id + "] crashed under a task: running it again (attempt "
+                            + (running.attempts + 1) + " of " + (options.retries() + 1) + ")");
+                    pending.addFirst(running);
+                } else {
+                    failed.add(running);
+                    reasons.add(w.crash());
+                }
+            }
+            if (startFailure != null) {
+                failedStarts++;
+                if (failedStarts >= START_ATTEMPTS && workers.stream().noneMatch(Worker::isReady)) {
+                    startFailed.addAll(pending); // nothing can run them: fail them rather than wait forever
+                    pending.clear();
+                }
+            }
+            if (!stopping && (startFailure == null || failedStarts < START_ATTEMPTS)) {
+                replenish();
+            }
+        }
+        for (int i = 0; i < failed.size(); i++) {
+            failed.get(i).promise.fail(reasons.get(i));
+        }
+        for (Job job : startFailed) {
+            job.promise.fail(new IOException("no worker could start: " + startFailure.getMessage(), startFailure));
+        }
+        pump();
+    }
+
+    /** Launches workers until there are as many live or starting ones as the pool allows. Under lock. */
+    private void replenish() {
+        while (!stopping && workers.stream().filter(w -> !w.retiring && !w.exiting).count() < options.workers()) {
+            launch();
+        }
+    }
+
+    /** Starts one worker JVM. Under lock. */
+    private void launch() {
+        if (stopping) {
+            return;
+        }
+        int limit = options.maxTasksPerWorker() == 0 ? Integer.MAX_VALUE
+                : options.maxTasksPerWorker() + (options.maxTasksJitter() == 0 ? 0
+                : ThreadLocalRandom.current().nextInt(options.maxTasksJitter() + 1));
+        byte[] token = new byte[Wire.TOKEN_BYTES];
+        random.nextBytes(token);
+        Worker w = new Worker(nextWorkerId++, token, limit, options.log());
+        workers.add(w);
+        try {
+            w.start(command, socketPath);
+        } catch (IOException e) {
+            w.dead = true;
+            workers.remove(w);
+            failedStarts++;
+            options.log().accept("[worker " + w.id + "] could not start: " + e.getMessage());
+            return;
+        }
+        w.process.onExit().thenRun(() -> {
+            if (!w.isConnected()) {
+                gone(w, new IOException("worker " + w.id + " exited with code " + w.process.exitValue()
+                        + " before it connected" + w.stderrTail()));
+            }
+        });
+        timers.schedule(() -> {
+            if (!w.isReady() && !w.dead) {
+                options.log().accept("[worker " + w.id + "] did not start within " + START_TIMEOUT.toSeconds()
+                        + " s: killing it");
+                w.kill();
+            }
+        }, START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- connections ----
+
+    private void accept() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                return; // closed: the pool stopped
+            }
+            Thread.ofPlatform().daemon().name("simul-pool-worker").start(() -> handshake(channel));
+        }
+    }
+
+    /** Reads a connection's HELLO; a connection with a wrong id or token is closed. Then serves the worker. */
+    private void handshake(SocketChannel channel) {
+        Worker w = null;
+        try {
+            Wire.In in = new Wire.In(channel);
+            ByteBuffer hello = in.next();
+            if (hello.get() != Wire.HELLO) {
+                throw new IOException("no HELLO");
+            }
+            int id = hello.getInt();
+            byte[] token = new byte[Wire.TOKEN_BYTES];
+            hello.get(token);
+            synchronized (lock) {
+                for (Worker candidate : workers) {
+                    if (candidate.id == id && !candidate.isConnected()
+                            && MessageDigest.isEqual(candidate.token, token)) {
+                        w = candidate;
+                        w.connected(channel, in);
+                    }
+                }
+            }
+            if (w == null) {
+                throw new IOException("a connection with a wrong worker id or token");
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            return;
+        }
+        w.serve(this, filterText, filter, options.maxWorkerMemory(), options.initializer());
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    protected void terminate() {
+        List<Worker> all;
+        synchronized (lock) {
+            stopping = true;
+            all = List.copyOf(workers);
+            for (Worker w : all) {
+                w.exiting = true;
+                w.controls.add(Worker.EXIT);
+            }
+        }
+        for (Worker w : all) {
+            if (w.isConnected()) {
+                w.flush(this);
+            } else {
+                w.kill(); // still starting, and nothing to do
+            }
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // the folder goes below
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(socketDir);
+        } catch (IOException ignored) {
+            // a temp folder: the OS cleans it
+        }
+        timers.shutdownNow();
+    }
+
+    @Override
+    protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
+        List<Worker> all;
+        synchronized (lock) {
+            all = List.copyOf(workers);
+        }
+        for (Worker w : all) {
+            long left = deadlineNanos - System.nanoTime();
+            if (!w.awaitExit(Math.max(0, left))) {
+                if (deadlineNanos - System.nanoTime() <= 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Cancels everything unfinished, as every runner does, and kills the workers at once. */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> neverStarted = super.shutdownNow();
+        List<Worker> all;
+        synchronized (lock) {
+            stopping = true;
+            all = List.copyOf(workers);
+        }
+        for (Worker w : all) {
+            w.kill();
+        }
+        return neverStarted;
+    }
+
+    /** The pool's workers' command line, and the class-data archive that keeps their start-up short. */
+    static final class WorkerCommand {
+        private WorkerCommand() {
+        }
+
+        static List<String> of(List<String> jvmOptions, Path socketDir) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classPath = System.getProperty("java.class.path");
+            List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
+            Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
+            if (archive != null) {
+                command.add("-XX:SharedArchiveFile=" + archive);
+                command.add("-XX:+AutoCreateSharedArchive");
+                command.add("-Xlog:cds=off,cds+dynamic=off");
+            }
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(classPath);
+            command.add(WorkerMain.class.getName());
+            return command;
+        }
+
+        /**
+         * Whether the class path is made of jars only, theirs included (a manifest's Class-Path): the JVM archives
+         * classes from jars, not from folders.
+         */
+        static boolean jarsOnly(String classPath) {
+            for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                Path path = Path.of(entry);
+                if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
+                    return false;
+                }
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                    java.util.jar.Manifest manifest = jar.getManifest();
+                    String more = manifest == null ? null
+                            : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+                    if (more != null) {
+                        for (String ref : more.trim().split("\\s+")) {
+                            if (!ref.isEmpty() && !ref.endsWith(".jar")) {
+                                return false;
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * A class-data archive for this JDK, class path and options, in a folder only this user can write
+         * (an archive someone else could replace would be code they could inject); null if there is none.
+         */
+        private static Path archive(String java, String classPath, List<String> jvmOptions) {
+            try {
+                Path dir = Path.of(System.getProperty("java.io.tmpdir"), "simul-cds-" + System.getProperty("user.name"));
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                }
+                if (!Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))
+                        || !Files.getOwner(dir).getName().equals(System.getProperty("user.name"))) {
+                    return null;
+                }
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + classPath + "\n"
+                        + String.join(" ", jvmOptions)).getBytes(StandardCharsets.UTF_8));
+                return dir.resolve("worker-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".jsa");
+            } catch (IOException | UnsupportedOperationException | java.security.NoSuchAlgorithmException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Remembers, per worker, which functions it has been sent, forgetting the oldest past a bound. */
+    static final class Functions extends LinkedHashMap<Long, Boolean> {
+        private final List<Long> evicted = new ArrayList<>();
+
+        Functions() {
+            super(16, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            if (size() > FUNCTIONS_PER_WORKER) {
+                evicted.add(eldest.getKey());
+                return true;
+            }
+            return false;
+        }
+
+        List<Long> takeEvicted() {
+            List<Long> out = List.copyOf(evicted);
+            evicted.clear();
+            return out;
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.simul.process;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The protocol between a pool and its workers: length-prefixed frames ({@code int} length, then a type byte and
+ * the body), each task-related frame tagged with its request id, over a private Unix-domain socket.
+ *
+ * <p>Values travel with a one-byte tag: the common small types (null, int, long, double, boolean, String,
+ * byte[]) in a compact form of their own, anything else by Java serialization, which is read only through the
+ * pool's {@link AllowList} filter: a payload naming a class that is not allow-listed is refused before any of its
+ * code runs.
+ */
+final class Wire {
+
+    // Parent to worker.
+    static final byte INIT = 1;      // utf filter, long maxRss, value initializer (or null)
+    static final byte TASK = 2;      // long id, value task
+    static final byte DEFINE = 3;    // long fnId, value fn
+    static final byte CALL = 4;      // long id, long fnId, value input
+    static final byte FORGET = 5;    // long fnId
+    static final byte CANCEL = 6;    // long id
+    static final byte DRAIN = 7;     // (after RETIRING) reject what was sent and say BYE
+    static final byte EXIT = 8;      // finish and exit
+
+    // Worker to parent.
+    static final byte HELLO = 20;    // int workerId, 32-byte token
+    static final byte READY = 21;    // long pid
+    static final byte INIT_FAILED = 22; // error
+    static final byte RESULT = 23;   // long id, value
+    static final byte ERROR = 24;    // long id, error
+    static final byte CANCELLED = 25; // long id
+    static final byte RETIRING = 26; // long resident bytes
+    static final byte REJECTED = 27; // long id (not started)
+    static final byte BYE = 28;
+
+    /** Frames above this size are refused: a runaway payload must not exhaust either side's memory. */
+    static final int MAX_FRAME = 512 * 1024 * 1024;
+
+    static final int TOKEN_BYTES = 32;
+
+    private static final byte T_NULL = 0;
+    private static final byte T_INT = 1;
+    private static final byte T_LONG = 2;
+    private static final byte T_DOUBLE = 3;
+    private static final byte T_BOOLEAN = 4;
+    private static final byte T_STRING = 5;
+    private static final byte T_BYTES = 6;
+    private static final byte T_OBJECT = 7;
+
+    private Wire() {
+    }
+
+    /** A frame being built: {@link #begin} reserves the length, {@link #end} fills it in. Not thread-safe. */
+    static final class Out extends OutputStream {
+        private byte[] bytes = new byte[4096];
+        private int size;
+        private int frameStart = -1;
+
+        void begin(byte type) {
+            frameStart = size;
+            putInt(0);
+            put(type);
+        }
+
+        void end() throws IOException {
+            int length = size - frameStart - 4;
+            if (length > MAX_FRAME) {
+                size = frameStart;
+                frameStart = -1;
+                throw new IOException("a frame of " + length + " bytes is over the limit of " + MAX_FRAME);
+            }
+            bytes[frameStart] = (byte) (length >>> 24);
+            bytes[frameStart + 1] = (byte) (length >>> 16);
+            bytes[frameStart + 2] = (byte) (length >>> 8);
+            bytes[frameStart + 3] = (byte) length;
+            frameStart = -1;
+        }
+
+        /** Drops a frame begun but not ended (its value could not be encoded). */
+        void abandon() {
+            if (frameStart >= 0) {
+                size = frameStart;
+                frameStart = -1;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        void put(byte b) {
+            ensure(1);
+            bytes[size++] = b;
+        }
+
+        void putInt(int v) {
+            ensure(4);
+            bytes[size++] = (byte) (v >>> 24);
+            bytes[size++] = (byte) (v >>> 16);
+            bytes[size++] = (byte) (v >>> 8);
+            bytes[size++] = (byte) v;
+        }
+
+        void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        void putBytes(byte[] b) {
+            putInt(b.length);
+            write(b, 0, b.length);
+        }
+
+        void putUtf(String s) {
+            putBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A value with its tag: compact for the common types, Java serialization for the rest. */
+        void putValue(Object v) throws IOException {
+            switch (v) {
+                case null -> put(T_NULL);
+                case Integer i -> {
+                    put(T_INT);
+                    putInt(i);
+                }
+                case Long l -> {
+                    put(T_LONG);
+                    putLong(l);
+                }
+                case Double d -> {
+                    put(T_DOUBLE);
+                    putLong(Double.doubleToRawLongBits(d));
+                }
+                case Boolean b -> {
+                    put(T_BOOLEAN);
+                    put((byte) (b ? 1 : 0));
+                }
+                case String s -> {
+                    put(T_STRING);
+                    putUtf(s);
+                }
+                case byte[] b -> {
+                    put(T_BYTES);
+                    putBytes(b);
+                }
+                default -> {
+                    put(T_OBJECT);
+                    int lengthAt = size;
+                    putInt(0);
+                    try (ObjectOutputStream out = new ObjectOutputStream(this)) {
+                        out.writeObject(v);
+                    }
+                    int length = size - lengthAt - 4;
+                    bytes[lengthAt] = (byte) (length >>> 24);
+                    bytes[lengthAt + 1] = (byte) (length >>> 16);
+                    bytes[lengthAt + 2] = (byte) (length >>> 8);
+                    bytes[lengthAt + 3] = (byte) length;
+                }
+            }
+        }
+
+        /**
+         * A task's exception: its class name, message and stack trace as text, then the exception itself
+         * serialized if it can be (empty if not), so that the other side can rebuild it or at least describe it.
+         */
+        void putError(Throwable t) {
+            putUtf(t.getClass().getName());
+            putUtf(t.getMessage() == null ? "" : t.getMessage());
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            putUtf(trace.toString());
+            int lengthAt = size;
+            putInt(0);
+            try (ObjectOutputStream out = new ObjectOutputStream(this)) {
+                out.writeObject(t);
+            } catch (IOException | RuntimeException notSerializable) {
+                size = lengthAt + 4; // send the description alone
+            }
+            int length = size - lengthAt - 4;
+            bytes[lengthAt] = (byte) (length >>> 24);
+            bytes[lengthAt + 1] = (byte) (length >>> 16);
+            bytes[lengthAt + 2] = (byte) (length >>> 8);
+            bytes[lengthAt + 3] = (byte) length;
+        }
+
+        @Override
+        public void write(int b) {
+            put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        /** Writes every complete frame to {@code channel} and empties the buffer. */
+        void flushTo(WritableByteChannel channel) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, size);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            size = 0;
+            if (bytes.length > 1 << 20) {
+                bytes = new byte[4096]; // a big payload passed: do not keep its buffer
+            }
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                long wanted = Math.max((long) bytes.length * 2, (long) size + more);
+                if (wanted > MAX_FRAME + 64L) {
+                    wanted = Math.max((long) size + more, MAX_FRAME + 64L);
+                }
+                if (wanted > Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("a frame over " + MAX_FRAME + " bytes");
+                }
+                bytes = java.util.Arrays.copyOf(bytes, (int) wanted);
+            }
+        }
+    }
+
+    /** Reads frames from a channel; {@link #next} returns one frame's body (type first) at a time. */
+    static final class In {
+        private final ReadableByteChannel channel;
+        private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+
+        In(ReadableByteChannel channel) {
+            this.channel = channel;
+            buffer.flip();
+        }
+
+        /** Whether a whole frame is already buffered, so {@link #next} will not block. */
+        boolean hasBufferedFrame() {
+            if (buffer.remaining() < 4) {
+                return false;
+            }
+            return buffer.remaining() - 4 >= buffer.getInt(buffer.position());
+        }
+
+        /**
+         * The next frame, as a buffer positioned at its type byte and limited to its end: a view of this reader's
+         * buffer, valid until the next call.
+         *
+         * @throws EOFException if the channel ends between frames or within one
+         */
+        ByteBuffer next() throws IOException {
+            fill(4);
+            int length = buffer.getInt();
+            if (length < 1 || length > MAX_FRAME) {
+                throw new IOException("a frame of " + length + " bytes: the peer does not speak this protocol");
+            }
+            fill(length);
+            ByteBuffer frame = buffer.slice(buffer.position(), length);
+            buffer.position(buffer.position() + length);
+            return frame;
+        }
+
+        private void fill(int n) throws IOException {
+            if (buffer.remaining() >= n) {
+                return;
+            }
+            if (buffer.capacity() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(n);
+                bigger.put(buffer);
+                buffer = bigger;
+            } else {
+                buffer.compact();
+            }
+            if (buffer.position() == 0 && buffer.capacity() > 1 << 20 && n <= 64 * 1024) {
+                buffer = ByteBuffer.allocate(64 * 1024); // a big frame passed: do not keep its buffer
+            }
+            while (buffer.position() < n) {
+                if (channel.read(buffer) < 0) {
+                    throw new EOFException("the connection ended");
+                }
+            }
+            buffer.flip();
+        }
+    }
+
+    static String getUtf(ByteBuffer frame) throws IOException {
+        return new String(getBytes(frame), StandardCharsets.UTF_8);
+    }
+
+    static byte[] getBytes(ByteBuffer frame) throws IOException {
+        int length = frame.getInt();
+        if (length < 0 || length > frame.remaining()) {
+            throw new IOException("a field of " + length + " bytes in a frame of " + frame.limit());
+        }
+        byte[] out = new byte[length];
+        frame.get(out);
+        return out;
+    }
+
+    /** A value written by {@link Out#putValue}; objects are read through {@code filter}. */
+    static Object getValue(ByteBuffer frame, ObjectInputFilter filter, ClassLoader loader)
+            throws IOException, ClassNotFoundException {
+        byte tag = frame.get();
+        return switch (tag) {
+            case T_NULL -> null;
+            case T_INT -> frame.getInt();
+            case T_LONG -> frame.getLong();
+            case T_DOUBLE -> Double.longBitsToDouble(frame.getLong());
+            case T_BOOLEAN -> frame.get() != 0;
+            case T_STRING -> getUtf(frame);
+            case T_BYTES -> getBytes(frame);
+            case T_OBJECT -> deserialize(getBytes(frame), filter, loader);
+            default -> throw new IOException("unknown value tag " + tag);
+        };
+    }
+
+    static Object deserialize(byte[] bytes, ObjectInputFilter filter, ClassLoader loader)
+            throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(bytes), loader)) {
+            in.setObjectInputFilter(filter);
+            return in.readObject();
+        } catch (InvalidClassException e) {
+            if (filter instanceof AllowList.Filter allow && e.getMessage() != null
+                    && e.getMessage().contains("REJECTED")) {
+                InvalidClassException clear = new InvalidClassException("deserialization refused: "
+                        + allow.takeReason() + " (a pool allows more with Options.withAllowedClasses)");
+                clear.initCause(e);
+                throw clear;
+            }
+            throw e;
+        }
+    }
+
+    /** A task's exception as {@link Out#putError} wrote it: rebuilt if allowed, else described. */
+    static Throwable getError(ByteBuffer frame, ObjectInputFilter filter, ClassLoader loader) throws IOException {
+        String className = getUtf(frame);
+        String message = getUtf(frame);
+        String trace = getUtf(frame);
+        byte[] serialized = getBytes(frame);
+        if (serialized.length > 0) {
+            try {
+                if (deserialize(serialized, filter, loader) instanceof Throwable t) {
+                    return t;
+                }
+            } catch (InvalidClassException refused) {
+                return new RemoteTaskException(className, message, trace,
+                        "its class is not allow-listed for deserialization (" + refused.getMessage() + ")");
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                return new RemoteTaskException(className, message, trace, "it could not be read back: " + e);
+            }
+        }
+        return new RemoteTaskException(className, message, trace, "it is not serializable");
+    }
+
+    /** Resolves classes through a given loader (the application's), as a worker's tasks need. */
+    private static final class LoaderInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+
+        LoaderInputStream(java.io.InputStream in, ClassLoader loader) throws IOException {
+            super(in);
+            this.loader = loader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return Class.forName(desc.getName(), false, loader);
+            } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.simul.process;
+
+import dev.simul.task.Task;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.ObjectInputFilter;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One worker JVM as its {@link ProcessPool} sees it: the process, its connection, the jobs in flight on it (in the
+ * order sent, which is the order it runs them), and the threads that forward its output.
+ *
+ * <p>Fields marked "pool lock" are guarded by the pool's lock; {@code out} and {@code functions} by
+ * {@code writeLock}, which is taken before the pool's lock, never after.
+ */
+final class Worker {
+
+    /** Control entries: EXIT and DRAIN; any other value is the id of a job to cancel. */
+    static final long EXIT = -1;
+    static final long DRAIN = -2;
+
+    private static final int STDERR_LINES = 20;
+    private static final int LINE_MAX = 1000;
+
+    final int id;
+    final byte[] token;
+    final int taskLimit;
+    private final Consumer<String> log;
+
+    // pool lock
+    final ArrayDeque<ProcessPool.Job> inFlight = new ArrayDeque<>();
+    final ArrayDeque<ProcessPool.Job> toSend = new ArrayDeque<>();
+    final ArrayDeque<Long> controls = new ArrayDeque<>();
+    int sent;
+    int done;
+    boolean retiring;
+    boolean exiting;
+    boolean dead;
+    ProcessPool.Job timedOut;
+    ScheduledFuture<?> timeout;
+
+    Process process;
+    long pid = -1;
+    private long launchedNanos;
+    private volatile long readyNanos = -1;
+    private volatile SocketChannel channel;
+    private Wire.In in;
+    private final Object writeLock = new Object();
+    private final Wire.Out out = new Wire.Out();
+    private final ProcessPool.Functions functions = new ProcessPool.Functions();
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private Thread stdoutForwarder;
+    private Thread stderrForwarder;
+
+    Worker(int id, byte[] token, int taskLimit, Consumer<String> log) {
+        this.id = id;
+        this.token = token;
+        this.taskLimit = taskLimit;
+        this.log = log;
+    }
+
+    /** Launches the JVM and hands it its token on stdin, which then stays open: its end means "the pool is gone". */
+    void start(List<String> command, Path socketPath) throws IOException {
+        List<String> full = new ArrayList<>(command);
+        full.add(socketPath.toString());
+        full.add(Integer.toString(id));
+        launchedNanos = System.nanoTime();
+        process = new ProcessBuilder(full).start();
+        pid = process.pid();
+        stdoutForwarder = forward(process.getInputStream(), false);
+        stderrForwarder = forward(process.getErrorStream(), true);
+        process.getOutputStream().write(token);
+        process.getOutputStream().flush();
+    }
+
+    private Thread forward(InputStream stream, boolean isStderr) {
+        return Thread.ofPlatform().daemon().name("simul-worker-" + id + (isStderr ? "-stderr" : "-stdout"))
+                .start(() -> {
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            if (line.length() > LINE_MAX) {
+                                line = line.substring(0, LINE_MAX) + "...";
+                            }
+                            if (isStderr) {
+                                synchronized (stderrTail) {
+                                    if (stderrTail.size() == STDERR_LINES) {
+                                        stderrTail.removeFirst();
+                                    }
+                                    stderrTail.addLast(line);
+                                }
+                            }
+                            log.accept("[worker " + id + "] " + line);
+                        }
+                    } catch (IOException e) {
+                        // the process is gone
+                    }
+                });
+    }
+
+    boolean isConnected() {
+        return channel != null;
+    }
+
+    boolean isReady() {
+        return readyNanos >= 0;
+    }
+
+    /** Whether the pool may send it jobs. Under the pool lock. */
+    boolean accepting() {
+        return isReady() && !retiring && !exiting && !dead;
+    }
+
+    void connected(SocketChannel c, Wire.In reader) {
+        this.in = reader;
+        this.channel = c;
+    }
+
+    ProcessPool.WorkerInfo info() {
+        long ready = readyNanos;
+        return new ProcessPool.WorkerInfo(id, pid, ready < 0 ? -1 : (ready - launchedNanos) / 1_000_000, done);
+    }
+
+    /**
+     * Runs on the worker's connection thread from HELLO to the end: sends INIT, waits for READY, then reads
+     * answers until the connection ends, and finally tells the pool the worker is gone.
+     */
+    void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
+        ClassLoader loader = Worker.class.getClassLoader();
+        Throwable startFailure = null;
+        try {
+            synchronized (writeLock) {
+                out.begin(Wire.INIT);
+                out.putUtf(filterText);
+                out.putLong(maxRss);
+                try {
+                    out.putValue(initializer);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("the initializer cannot be sent to a worker: " + e, e);
+                }
+                out.end();
+                out.flushTo(channel);
+            }
+            ByteBuffer first = in.next();
+            byte type = first.get();
+            if (type == Wire.INIT_FAILED) {
+                Throwable t = Wire.getError(first, filter, loader);
+                startFailure = new IOException("the initializer failed in worker " + id + ": " + t, t);
+                log.accept("[worker " + id + "] its initializer failed: " + t);
+                return;
+            }
+            if (type != Wire.READY) {
+                throw new IOException("worker " + id + " sent " + type + " instead of READY");
+            }
+            readyNanos = System.nanoTime();
+            pool.ready(this);
+            while (true) {
+                ByteBuffer frame = in.next();
+                type = frame.get();
+                switch (type) {
+                    case Wire.RESULT -> {
+                        long job = frame.getLong();
+                        Object value;
+                        byte outcome = Wire.RESULT;
+                        try {
+                            value = Wire.getValue(frame, filter, loader);
+                        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                            value = new IOException("the task's result could not be read back: " + e, e);
+                            outcome = Wire.ERROR;
+                        }
+                        pool.answered(this, job, outcome, value);
+                    }
+                    case Wire.ERROR -> {
+                        long job = frame.getLong();
+                        pool.answered(this, job, Wire.ERROR, Wire.getError(frame, filter, loader));
+                    }
+                    case Wire.CANCELLED, Wire.REJECTED -> pool.answered(this, frame.getLong(), type, null);
+                    case Wire.RETIRING -> pool.retiring(this, frame.getLong());
+                    case Wire.BYE -> {
+                        // it exits now
+                    }
+                    default -> throw new IOException("worker " + id + " sent an unknown frame type " + type);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof java.io.EOFException) && !dead) {
+                log.accept("[worker " + id + "] connection failed: " + e);
+            }
+        } finally {
+            try {
+                if (!awaitExit(TimeUnit.SECONDS.toNanos(2))) {
+                    kill();
+                    awaitExit(TimeUnit.SECONDS.toNanos(5));
+                }
+                stderrForwarder.join(1000); // its last lines belong in the crash report
+                stdoutForwarder.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (startFailure == null && !isReady()) {
+                startFailure = new IOException("worker " + id + " exited before it was ready" + stderrTail());
+            }
+            pool.gone(this, startFailure);
+        }
+    }
+
+    /** Writes the jobs and controls queued for this worker, jobs first, in the order they were queued. */
+    void flush(ProcessPool pool) {
+        synchronized (writeLock) {
+            List<ProcessPool.Job> jobs;
+            List<Long> ctl;
+            synchronized (pool.lock()) {
+                if (channel == null) {
+                    return; // not connected yet: the queues wait (a worker gets jobs only once ready)
+                }
+                jobs = new ArrayList<>(toSend);
+                toSend.clear();
+                ctl = new ArrayList<>(controls);
+                controls.clear();
+            }
+            for (ProcessPool.Job job : jobs) {
+                try {
+                    encode(pool, job);
+                } catch (IOException | RuntimeException e) {
+                    out.abandon();
+                    pool.unsendable(this, job, e);
+                }
+            }
+            for (long c : ctl) {
+                if (c == EXIT) {
+                    out.begin(Wire.EXIT);
+                } else if (c == DRAIN) {
+                    out.begin(Wire.DRAIN);
+                } else {
+                    out.begin(Wire.CANCEL);
+                    out.putLong(c);
+                }
+                try {
+                    out.end();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e); // a control frame is a few bytes
+                }
+            }
+            try {
+                out.flushTo(channel);
+            } catch (IOException e) {
+                // it died: its connection thread sees the end and reports it
+            }
+        }
+    }
+
+    private void encode(ProcessPool pool, ProcessPool.Job job) throws IOException {
+        Task<?> task = job.promise.task();
+        if (task instanceof ProcessPool.Call<?, ?> call) {
+            long fnId = pool.functionId(call.fn());
+            if (functions.get(fnId) == null) {
+                out.begin(Wire.DEFINE);
+                out.putLong(fnId);
+                out.putValue(call.fn());
+                out.end();
+                functions.put(fnId, Boolean.TRUE);
+                for (long forgotten : functions.takeEvicted()) {
+                    out.begin(Wire.FORGET);
+                    out.putLong(forgotten);
+                    out.end();
+                }
+            }
+            out.begin(Wire.CALL);
+            out.putLong(job.id);
+            out.putLong(fnId);
+            out.putValue(call.input());
+        } else {
+            out.begin(Wire.TASK);
+            out.putLong(job.id);
+            out.putValue(task);
+        }
+        out.end();
+    }
+
+    /** SIGKILL, to it and anything it started. */
+    void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    boolean awaitExit(long nanos) throws InterruptedException {
+        return process == null || process.waitFor(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The exception for the job it was running when it died; call once it has exited. */
+    WorkerCrashedException crash() {
+        Integer exitCode = null;
+        Integer signal = null;
+        if (process != null && !process.isAlive()) {
+            int status = process.exitValue();
+            if (status > 128 && status <= 128 + 64) {
+                signal = status - 128; // how the JDK reports a death by signal on Unix
+            } else {
+                exitCode = status;
+            }
+        }
+        List<String> tail;
+        synchronized (stderrTail) {
+            tail = new ArrayList<>(stderrTail);
+        }
+        return new WorkerCrashedException(id, pid, exitCode, signal, tail);
+    }
+
+    /** The last stderr lines, for a message ("" if none). */
+    String stderrTail() {
+        synchronized (stderrTail) {
+            return stderrTail.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", stderrTail);
+        }
+    }
+}

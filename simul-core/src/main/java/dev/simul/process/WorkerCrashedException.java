@@ -1,0 +1,79 @@
+package dev.simul.process;
+
+import java.io.Serial;
+import java.util.List;
+
+/**
+ * The worker process running a task died under it (System.exit, an OutOfMemoryError, a signal such as SIGKILL, a
+ * native crash). Only the task it was running fails this way; the pool replaces the worker and carries on.
+ */
+public final class WorkerCrashedException extends Exception {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final long pid;
+    private final Integer exitCode;
+    private final Integer signal;
+    private final List<String> lastStderr;
+
+    WorkerCrashedException(int workerId, long pid, Integer exitCode, Integer signal, List<String> lastStderr) {
+        super(describe(workerId, pid, exitCode, signal, lastStderr));
+        this.pid = pid;
+        this.exitCode = exitCode;
+        this.signal = signal;
+        this.lastStderr = List.copyOf(lastStderr);
+    }
+
+    private static String describe(int workerId, long pid, Integer exitCode, Integer signal, List<String> stderr) {
+        StringBuilder s = new StringBuilder("worker ").append(workerId).append(" (pid ").append(pid).append(") ");
+        if (signal != null) {
+            s.append("was killed by signal ").append(signal).append(signalName(signal));
+        } else if (exitCode != null) {
+            s.append("exited with code ").append(exitCode);
+            if (exitCode == 3) {
+                s.append(" (out of memory)");
+            }
+        } else {
+            s.append("closed its connection and did not exit");
+        }
+        s.append(" while running this task");
+        if (!stderr.isEmpty()) {
+            s.append("; its last stderr lines:");
+            for (String line : stderr) {
+                s.append("\n  ").append(line);
+            }
+        }
+        return s.toString();
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 6 -> " (SIGABRT: a native crash)";
+            case 9 -> " (SIGKILL)";
+            case 11 -> " (SIGSEGV)";
+            case 15 -> " (SIGTERM)";
+            default -> "";
+        };
+    }
+
+    /** The worker's process id. */
+    public long pid() {
+        return pid;
+    }
+
+    /** Its exit code if it exited (not killed by a signal), else null. */
+    public Integer exitCode() {
+        return exitCode;
+    }
+
+    /** The signal that killed it, else null. */
+    public Integer signal() {
+        return signal;
+    }
+
+    /** The last lines it wrote to stderr, oldest first. */
+    public List<String> lastStderr() {
+        return lastStderr;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.simul.process;
+
+import dev.simul.task.Fn;
+import dev.simul.task.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A worker of a {@link ProcessPool}: the entry point of each child JVM. Not for direct use.
+ *
+ * <p>It reads its token from stdin, connects to the pool's socket, says HELLO, runs the initializer, says READY,
+ * then runs the tasks it receives one at a time, in order, on its main thread. A reader thread takes frames off
+ * the socket as they come, so that a CANCEL can interrupt the running task. The worker exits when the pool says
+ * EXIT, and at once when its stdin or its socket ends: that is how it notices that the pool's JVM died, even by
+ * SIGKILL, so no worker outlives its pool.
+ *
+ * <p>Everything the tasks print goes to the worker's stdout and stderr, which the pool forwards to its log; the
+ * protocol has the socket to itself.
+ */
+public final class WorkerMain {
+
+    private static final Object END = new Object();
+
+    private final SocketChannel channel;
+    private final Wire.In in;
+    private final Wire.Out out = new Wire.Out();
+    private final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+    private final ClassLoader loader = WorkerMain.class.getClassLoader();
+    private final Map<Long, Fn<Object, Object>> functions = new HashMap<>();
+    private final Object runningLock = new Object();
+    private final Set<Long> cancelled = new HashSet<>(); // guarded by runningLock
+    private final Thread main = Thread.currentThread();
+    private ObjectInputFilter filter = AllowList.filter("!*");
+    private long maxRss;
+    private long running = -1; // guarded by runningLock
+
+    private WorkerMain(SocketChannel channel) {
+        this.channel = channel;
+        this.in = new Wire.In(channel);
+    }
+
+    /** Arguments: the pool's socket path and this worker's id; the token arrives on stdin. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("simul worker: started by a process pool, not by hand");
+            System.exit(2);
+        }
+        byte[] token = System.in.readNBytes(Wire.TOKEN_BYTES);
+        if (token.length != Wire.TOKEN_BYTES) {
+            Runtime.getRuntime().halt(0); // the pool went away before we started
+        }
+        watchStdin(System.in);
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
+        WorkerMain worker = new WorkerMain(channel);
+        worker.out.begin(Wire.HELLO);
+        worker.out.putInt(Integer.parseInt(args[1]));
+        worker.out.write(token, 0, token.length);
+        worker.out.end();
+        worker.out.flushTo(channel);
+        int status = worker.serve();
+        System.out.flush();
+        System.err.flush();
+        System.exit(status); // System.exit, not halt: a class-data archive is written at a normal exit
+    }
+
+    /** Exits as soon as stdin ends: the pool closed it, or its JVM died. */
+    private static void watchStdin(InputStream stdin) {
+        Thread.ofPlatform().daemon().name("simul-worker-stdin").start(() -> {
+            try {
+                while (stdin.read() >= 0) {
+                    // nothing else comes this way
+                }
+            } catch (IOException e) {
+                // ended all the same
+            }
+            Runtime.getRuntime().halt(0);
+        });
+    }
+
+    private int serve() throws Exception {
+        ByteBuffer init = in.next();
+        if (init.get() != Wire.INIT) {
+            throw new IOException("the pool did not start with INIT");
+        }
+        filter = AllowList.filter(Wire.getUtf(init));
+        maxRss = init.getLong();
+        try {
+            if (Wire.getValue(init, filter, loader) instanceof Task<?> initializer) {
+                initializer.call();
+            }
+        } catch (Throwable t) {
+            out.begin(Wire.INIT_FAILED);
+            out.putError(t);
+            out.end();
+            out.flushTo(channel);
+            return 1;
+        }
+        Thread.interrupted(); // an initializer's interrupt is not the first task's
+        out.begin(Wire.READY);
+        out.putLong(ProcessHandle.current().pid());
+        out.end();
+        out.flushTo(channel);
+        Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
+        return runFrames();
+    }
+
+    /** The reader thread: queues frames, and interrupts the running task when it is cancelled. */
+    private void readFrames() {
+        try {
+            while (true) {
+                ByteBuffer frame = in.next();
+                if (frame.get(frame.position()) == Wire.CANCEL) {
+                    frame.get();
+                    long id = frame.getLong();
+                    synchronized (runningLock) {
+                        if (running == id) {
+                            main.interrupt();
+                        } else {
+                            cancelled.add(id); // not started: skipped when its turn comes
+                        }
+                    }
+                    continue;
+                }
+                // A copy: the frame is a view of the reader's buffer, which the next read reuses.
+                frames.put(ByteBuffer.allocate(frame.remaining()).put(frame).flip());
+            }
+        } catch (IOException | InterruptedException e) {
+            Runtime.getRuntime().halt(0); // the pool is gone
+        } finally {
+            frames.add(END);
+        }
+    }
+
+    /** The main thread: runs what comes, in order, and answers each task exactly once. */
+    private int runFrames() throws Exception {
+        boolean retiring = false;
+        while (true) {
+            if (frames.isEmpty() && out.size() > 0) {
+                out.flushTo(channel); // answers go out in batches, but never wait for more work
+            }
+            Object next = frames.take();
+            if (next == END) {
+                return 0;
+            }
+            ByteBuffer frame = (ByteBuffer) next;
+            byte type = frame.get();
+            switch (type) {
+                case Wire.TASK, Wire.CALL -> {
+                    long id = frame.getLong();
+                    if (retiring) {
+                        answer(Wire.REJECTED, id);
+                    } else if (takeCancelled(id)) {
+                        answer(Wire.CANCELLED, id);
+                    } else {
+                        run(type, id, frame);
+                        if (maxRss > 0 && residentBytes() > maxRss) {
+                            retiring = true;
+                            out.begin(Wire.RETIRING);
+                            out.putLong(residentBytes());
+                            out.end();
+                        }
+                    }
+                }
+                case Wire.DEFINE -> {
+                    long fnId = frame.getLong();
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Fn<Object, Object> fn = (Fn<Object, Object>) Wire.getValue(frame, filter, loader);
+                        functions.put(fnId, fn);
+                    } catch (Exception | LinkageError e) {
+                        functions.put(fnId, new Unreadable(e)); // each CALL of it fails with the reason
+                    }
+                }
+                case Wire.FORGET -> functions.remove(frame.getLong());
+                case Wire.DRAIN -> {
+                    out.begin(Wire.BYE);
+                    out.end();
+                    out.flushTo(channel);
+                    return 0;
+                }
+                case Wire.EXIT -> {
+                    out.flushTo(channel);
+                    return 0;
+                }
+                default -> throw new IOException("unknown frame type " + type);
+            }
+        }
+    }
+
+    private boolean takeCancelled(long id) {
+        synchronized (runningLock) {
+            return cancelled.remove(id);
+        }
+    }
+
+    private void run(byte type, long id, ByteBuffer frame) throws IOException {
+        Object result;
+        Throwable failure = null;
+        synchronized (runningLock) {
+            running = id;
+        }
+        try {
+            if (type == Wire.TASK) {
+                result = ((Task<?>) Wire.getValue(frame, filter, loader)).call();
+            } else {
+                long fnId = frame.getLong();
+                Fn<Object, Object> fn = functions.get(fnId);
+                if (fn == null) {
+                    throw new IllegalStateException("function " + fnId + " was never defined in this worker");
+                }
+                result = fn.apply(Wire.getValue(frame, filter, loader));
+            }
+        } catch (Throwable t) {
+            result = null;
+            failure = t;
+        } finally {
+            synchronized (runningLock) {
+                running = -1;
+                Thread.interrupted(); // a late cancel of this task must not reach the next one
+                cancelled.remove(id);
+            }
+        }
+        if (failure == null) {
+            out.begin(Wire.RESULT);
+            out.putLong(id);
+            try {
+                out.putValue(result);
+                out.end();
+                return;
+            } catch (IOException | RuntimeException notSerializable) {
+                out.abandon();
+                failure = new java.io.NotSerializableException("the task's result, a "
+                        + result.getClass().getName() + ", cannot be sent back: " + notSerializable.getMessage());
+            }
+        }
+        out.begin(Wire.ERROR);
+        out.putLong(id);
+        out.putError(failure);
+        out.end();
+    }
+
+    private void answer(byte type, long id) throws IOException {
+        out.begin(type);
+        out.putLong(id);
+        out.end();
+    }
+
+    /** Resident memory from /proc on Linux; elsewhere, the heap in use (the best a JVM can see of itself). */
+    private static long residentBytes() {
+        try {
+            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
+            return Long.parseLong(statm[1]) * 4096;
+        } catch (IOException | RuntimeException e) {
+            Runtime r = Runtime.getRuntime();
+            return r.totalMemory() - r.freeMemory();
+        }
+    }
+
+    /** A function whose definition could not be read: every call of it fails with the reason. */
+    private record Unreadable(Throwable reason) implements Fn<Object, Object> {
+        @Override
+        public Object apply(Object input) throws Exception {
+            throw new java.io.InvalidObjectException("the worker could not read this map's function: " + reason);
+        }
+    }
+}
