@@ -258,6 +258,7 @@ public final class ProcessPool extends AbstractRunner {
         final long id;
         final Promise<?> promise;
         int attempts;
+        boolean claimed; // guarded by lock; its promise started, the first time it was sent
         Worker worker; // guarded by lock
         long runningSince; // guarded by lock; when it became its worker's running task
 
@@ -317,15 +318,16 @@ public final class ProcessPool extends AbstractRunner {
         List<Worker> toFlush = new ArrayList<>();
         synchronized (lock) {
             int window = window();
-            for (Worker w : workers) {
+            for (Worker w : List.copyOf(workers)) { // a copy: recycling one launches another
                 if (!w.accepting()) {
                     continue;
                 }
                 while (w.inFlight.size() < window && w.sent < w.taskLimit && !pending.isEmpty()) {
                     Job job = pending.poll();
-                    if (!job.promise.start()) {
+                    if (job.claimed ? job.promise.isDone() : !job.promise.start()) {
                         continue; // cancelled while queued
                     }
+                    job.claimed = true;
                     job.worker = w;
                     job.attempts++;
                     w.inFlight.add(job);
@@ -573,7 +575,7 @@ public final class ProcessPool extends AbstractRunner {
         w.process.onExit().thenRun(() -> {
             if (!w.isConnected()) {
                 gone(w, new IOException("worker " + w.id + " exited with code " + w.process.exitValue()
-                        + " before it connected" + w.stderrTail()));
+                        + " before it connected" + w.lastLines()));
             }
         });
         timers.schedule(() -> {
@@ -710,6 +712,7 @@ public final class ProcessPool extends AbstractRunner {
             String classPath = System.getProperty("java.class.path");
             List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData",
                     "-XX:+ExitOnOutOfMemoryError",
+                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log"),
                     "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
             Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
             if (archive != null) {

@@ -30,7 +30,7 @@ final class Worker {
     static final long EXIT = -1;
     static final long DRAIN = -2;
 
-    private static final int STDERR_LINES = 20;
+    private static final int TAIL_LINES = 20;
     private static final int LINE_MAX = 1000;
 
     final int id;
@@ -59,7 +59,7 @@ final class Worker {
     private final Object writeLock = new Object();
     private final Wire.Out out = new Wire.Out();
     private final ProcessPool.Functions functions = new ProcessPool.Functions();
-    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private final ArrayDeque<String> outputTail = new ArrayDeque<>();
     private Thread stdoutForwarder;
     private Thread stderrForwarder;
 
@@ -94,13 +94,11 @@ final class Worker {
                             if (line.length() > LINE_MAX) {
                                 line = line.substring(0, LINE_MAX) + "...";
                             }
-                            if (isStderr) {
-                                synchronized (stderrTail) {
-                                    if (stderrTail.size() == STDERR_LINES) {
-                                        stderrTail.removeFirst();
-                                    }
-                                    stderrTail.addLast(line);
+                            synchronized (outputTail) { // both streams: a JVM's fatal error report goes to stdout
+                                if (outputTail.size() == TAIL_LINES) {
+                                    outputTail.removeFirst();
                                 }
+                                outputTail.addLast(line);
                             }
                             log.accept("[worker " + id + "] " + line);
                         }
@@ -210,7 +208,7 @@ final class Worker {
                 Thread.currentThread().interrupt();
             }
             if (startFailure == null && !isReady()) {
-                startFailure = new IOException("worker " + id + " exited before it was ready" + stderrTail());
+                startFailure = new IOException("worker " + id + " exited before it was ready" + lastLines());
             }
             pool.gone(this, startFailure);
         }
@@ -314,16 +312,16 @@ final class Worker {
             }
         }
         List<String> tail;
-        synchronized (stderrTail) {
-            tail = new ArrayList<>(stderrTail);
+        synchronized (outputTail) {
+            tail = new ArrayList<>(outputTail);
         }
         return new WorkerCrashedException(id, pid, exitCode, signal, tail);
     }
 
-    /** The last stderr lines, for a message ("" if none). */
-    String stderrTail() {
-        synchronized (stderrTail) {
-            return stderrTail.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", stderrTail);
+    /** The last output lines, for a message ("" if none). */
+    String lastLines() {
+        synchronized (outputTail) {
+            return outputTail.isEmpty() ? "" : "; its last output lines:\n  " + String.join("\n  ", outputTail);
         }
     }
 }

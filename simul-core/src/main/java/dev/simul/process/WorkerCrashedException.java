@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The worker process running a task died under it (System.exit, an OutOfMemoryError, a signal such as SIGKILL, a
- * native crash). Only the task it was running fails this way; the pool replaces the worker and carries on.
+ * native crash). Only the task it was running fails this way; the pool replaces the worker and carries on. The
+ * message names the worker's pid, its exit code or the signal that killed it, and its last output lines.
  */
 public final class WorkerCrashedException extends Exception {
 
@@ -15,14 +16,14 @@ public final class WorkerCrashedException extends Exception {
     private final long pid;
     private final Integer exitCode;
     private final Integer signal;
-    private final List<String> lastStderr;
+    private final List<String> lastOutput;
 
-    WorkerCrashedException(int workerId, long pid, Integer exitCode, Integer signal, List<String> lastStderr) {
-        super(describe(workerId, pid, exitCode, signal, lastStderr));
+    WorkerCrashedException(int workerId, long pid, Integer exitCode, Integer signal, List<String> lastOutput) {
+        super(describe(workerId, pid, exitCode, signal, lastOutput));
         this.pid = pid;
         this.exitCode = exitCode;
         this.signal = signal;
-        this.lastStderr = List.copyOf(lastStderr);
+        this.lastOutput = List.copyOf(lastOutput);
     }
 
     private static String describe(int workerId, long pid, Integer exitCode, Integer signal, List<String> stderr) {
@@ -39,7 +40,7 @@ public final class WorkerCrashedException extends Exception {
         }
         s.append(" while running this task");
         if (!stderr.isEmpty()) {
-            s.append("; its last stderr lines:");
+            s.append("; its last output lines:");
             for (String line : stderr) {
                 s.append("\n  ").append(line);
             }
@@ -72,8 +73,8 @@ public final class WorkerCrashedException extends Exception {
         return signal;
     }
 
-    /** The last lines it wrote to stderr, oldest first. */
-    public List<String> lastStderr() {
-        return lastStderr;
+    /** The last lines it wrote to stderr or stdout (where a JVM writes its fatal error report), oldest first. */
+    public List<String> lastOutput() {
+        return lastOutput;
     }
 }
