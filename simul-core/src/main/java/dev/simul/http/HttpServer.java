@@ -148,6 +148,8 @@ public final class HttpServer implements AutoCloseable {
                     return; // idle too long: close quietly
                 } catch (IOException e) {
                     return; // the connection failed
+                } catch (RuntimeException e) {
+                    throw e; // a cancellation (the server or the loop is closing) stays one
                 } catch (Exception e) {
                     throw new IOException(e);
                 }
@@ -190,6 +192,8 @@ public final class HttpServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 return;
+            } catch (RuntimeException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IOException(e);
             }
