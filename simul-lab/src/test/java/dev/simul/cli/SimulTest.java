@@ -58,8 +58,8 @@ class SimulTest {
             assertThat(r.err()).doesNotContain("Exception", "\tat ");
         }
         assertThat(run("lab", "--modes", "fibers").err())
-                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop"
-                        + " (see 'simul lab --help')\n");
+                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop,"
+                        + " processes (see 'simul lab --help')\n");
     }
 
     @Test
