@@ -90,6 +90,26 @@ public final class Lab {
                 median(runs.stream().map(Measurement::cpuS).toList()), null, runs);
     }
 
+    /**
+     * CPU time of this JVM plus that of its finished child processes (the {@code processes} mode's workers, which
+     * exit when their runner closes), so that every mode's CPU is counted. Children's time comes from
+     * /proc/self/stat on Linux; elsewhere only this JVM's is counted.
+     */
+    static long cpuNanos() {
+        return OS.getProcessCpuTime() + childrenCpuNanos();
+    }
+
+    static long childrenCpuNanos() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[13]) + Long.parseLong(f[14]); // cutime, cstime: fields 16 and 17
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** A measured run, and the workers its runner had. */
     private record Run(Measurement measurement, int workers) {
     }
@@ -98,7 +118,7 @@ public final class Lab {
     private static Run timedRun(Workload workload, String mode, Integer workers, double scale)
             throws Exception {
         System.gc(); // garbage from the previous run is not this run's cost
-        long cpu0 = OS.getProcessCpuTime();
+        long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         try {
             int used;
@@ -106,7 +126,7 @@ public final class Lab {
                 used = runner.workers();
                 workload.run(runner, scale);
             }
-            return new Run(new Measurement((System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9),
+            return new Run(new Measurement((System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9),
                     used);
         } finally {
             workload.afterRun();

@@ -77,7 +77,7 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         out.append("machine: ").append(machine.summary()).append("\n\n");
         out.append(table(rows)).append('\n');
         out.append("wall = median elapsed time; speedup = sequential wall / wall; cpu = CPU time of the whole JVM"
-                + " (cpu > wall means several cores worked at once)\n\n");
+                + " and its worker processes (cpu > wall means several cores worked at once)\n\n");
         out.append(chart(workloads, byMode)).append('\n');
         for (Verdict v : verdicts) {
             out.append(v.headline()).append('\n').append("  ").append(v.why()).append("\n\n");

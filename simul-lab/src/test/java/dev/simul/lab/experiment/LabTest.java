@@ -104,6 +104,15 @@ class LabTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void countsTheCpuTimeOfFinishedChildProcesses() throws Exception {
+        long before = Lab.childrenCpuNanos();
+        Process busy = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done").start();
+        assertThat(busy.waitFor()).isZero();
+        assertThat(Lab.childrenCpuNanos() - before).isGreaterThanOrEqualTo(10_000_000L); // it burned its CPU
+    }
+
+    @Test
     void anUnboundedRunnerReportsOneWorkerPerTask() throws Exception {
         List<Cell> cells = Lab.run(new LabConfig(List.of(new Probe()), List.of("virtual"), null, 1, 1), (a, b, c, d, e,
                 f) -> { });
