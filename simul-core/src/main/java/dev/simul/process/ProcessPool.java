@@ -710,10 +710,11 @@ public final class ProcessPool extends AbstractRunner {
         static List<String> of(List<String> jvmOptions, Path socketDir) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classPath = System.getProperty("java.class.path");
+            // Serial GC: a worker is one core's worth of work, and starts faster with it. No --add-exports:
+            // it would turn off the archived module graph, and a worker's tasks run on plain threads.
             List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData",
                     "-XX:+ExitOnOutOfMemoryError",
-                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log"),
-                    "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
+                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log")));
             Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
             if (archive != null) {
                 command.add("-XX:SharedArchiveFile=" + archive);

@@ -3,7 +3,6 @@ package dev.simul.process;
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,8 +22,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>It reads its token from stdin, connects to the pool's socket, says HELLO, runs the initializer, says READY,
  * then runs the tasks it receives one at a time, in order, on its main thread. A reader thread takes frames off
  * the socket as they come, so that a CANCEL can interrupt the running task. The worker exits when the pool says
- * EXIT, and at once when its stdin or its socket ends: that is how it notices that the pool's JVM died, even by
- * SIGKILL, so no worker outlives its pool.
+ * EXIT, and at once when its stdin ends before it connects or its connection ends after: that is how it notices
+ * that the pool's JVM died, even by SIGKILL (the kernel closes a dead process's files), so no worker outlives its
+ * pool. Nothing else watches stdin: HotSpot waits up to 300 ms, at exit, for threads blocked in native reads.
  *
  * <p>Everything the tasks print goes to the worker's stdout and stderr, which the pool forwards to its log; the
  * protocol has the socket to itself.
@@ -45,6 +45,8 @@ public final class WorkerMain {
     private ObjectInputFilter filter = AllowList.filter("!*");
     private long maxRss;
     private long running = -1; // guarded by runningLock
+    private volatile boolean closing;
+    private Thread reader;
 
     private WorkerMain(SocketChannel channel) {
         this.channel = channel;
@@ -61,7 +63,6 @@ public final class WorkerMain {
         if (token.length != Wire.TOKEN_BYTES) {
             Runtime.getRuntime().halt(0); // the pool went away before we started
         }
-        watchStdin(System.in);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
         WorkerMain worker = new WorkerMain(channel);
         worker.out.begin(Wire.HELLO);
@@ -70,23 +71,23 @@ public final class WorkerMain {
         worker.out.end();
         worker.out.flushTo(channel);
         int status = worker.serve();
+        worker.closeQuietly();
         System.out.flush();
         System.err.flush();
         System.exit(status); // System.exit, not halt: a class-data archive is written at a normal exit
     }
 
-    /** Exits as soon as stdin ends: the pool closed it, or its JVM died. */
-    private static void watchStdin(InputStream stdin) {
-        Thread.ofPlatform().daemon().name("simul-worker-stdin").start(() -> {
-            try {
-                while (stdin.read() >= 0) {
-                    // nothing else comes this way
-                }
-            } catch (IOException e) {
-                // ended all the same
-            }
-            Runtime.getRuntime().halt(0);
-        });
+    /** Closes the connection and lets the reader thread end, so that nothing holds up the exit. */
+    private void closeQuietly() throws InterruptedException {
+        closing = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // exiting anyway
+        }
+        if (reader != null) {
+            reader.join(1000);
+        }
     }
 
     private int serve() throws Exception {
@@ -112,7 +113,7 @@ public final class WorkerMain {
         out.putLong(ProcessHandle.current().pid());
         out.end();
         out.flushTo(channel);
-        Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
+        reader = Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
         return runFrames();
     }
 
@@ -137,7 +138,9 @@ public final class WorkerMain {
                 frames.put(ByteBuffer.allocate(frame.remaining()).put(frame).flip());
             }
         } catch (IOException | InterruptedException e) {
-            Runtime.getRuntime().halt(0); // the pool is gone
+            if (!closing) {
+                Runtime.getRuntime().halt(0); // the pool is gone
+            }
         } finally {
             frames.add(END);
         }
