@@ -398,7 +398,7 @@ public final class ProcessPool extends AbstractRunner {
 
     // ---- answers from a worker (its reader thread) ----
 
-    /** A worker answered its oldest job. */
+    /** A worker answered its oldest job. The caller then calls {@link #pump()}. */
     void answered(Worker w, long id, byte type, Object value) {
         Job job;
         synchronized (lock) {
@@ -429,8 +429,8 @@ public final class ProcessPool extends AbstractRunner {
         } else if (type == Wire.ERROR) {
             job.promise.fail((Throwable) value);
         }
-        // CANCELLED: the promise is already done; REJECTED: requeued above
-        pump();
+        // CANCELLED: the promise is already done; REJECTED: requeued above. The caller pumps, once it has read
+        // every answer that arrived together, so that their replacements go out in one write.
     }
 
     @SuppressWarnings("unchecked")

@@ -191,6 +191,9 @@ final class Worker {
                     }
                     default -> throw new IOException("worker " + id + " sent an unknown frame type " + type);
                 }
+                if (!in.hasBufferedFrame()) {
+                    pool.pump(); // every answer that came together is in: send their replacements at once
+                }
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof java.io.EOFException) && !dead) {
