@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Seed 003's experiment: download 100 images, here from an embedded {@link ImageServer} that answers each request
  * after 100 ms, as a remote server would; every byte is checked against the image's SHA-256, and the files go into
- * a temporary folder that is removed afterwards. Seed 003 used 10 threads and 5 processes.
+ * a temporary folder that is removed afterwards. Seed 003 used 10 threads and 5 processes; so do the
+ * {@code threads} and {@code processes} modes here by default.
  *
  * <p>Clients: blocking modes use the JDK's {@link HttpClient} (in the JDK, keep-alive pooling, well tested: no
  * reason to write another blocking client); the loop mode uses simul's own client on the event loop, so that 100
@@ -65,7 +66,11 @@ public final class Downloads extends Workload {
 
     @Override
     public Integer defaultWorkers(String mode) {
-        return mode.equals(Runners.THREADS) ? 10 : null; // seed 003's 10 threads
+        return switch (mode) {
+            case Runners.THREADS -> 10; // seed 003's 10 threads
+            case Runners.PROCESSES -> 5; // and its 5 processes
+            default -> null;
+        };
     }
 
     @Override

@@ -41,6 +41,7 @@ class DownloadsTest {
         }
         assertThat(ourFolders()).isEqualTo(before);
         assertThat(downloads.defaultWorkers(Runners.THREADS)).isEqualTo(10);
+        assertThat(downloads.defaultWorkers(Runners.PROCESSES)).isEqualTo(5);
     }
 
     @Test
