@@ -95,6 +95,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             default -> mixed(winner, busy, sequential != null);
         };
         why += onTheLoop(row, nature, sequential, known);
+        why += inProcesses(row);
         if (known != null && !known.expectedNature().equals(nature)) {
             why += " The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
                     + nature + ".";
@@ -157,6 +158,31 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                     .formatted(seconds(loop.wallS()), vs) + " coroutines give concurrency, not parallelism.";
         }
         return " The loop took %s%s on its one thread.".formatted(seconds(loop.wallS()), vs) + note;
+    }
+
+    /**
+     * What the processes mode's cell shows against threads: on the JVM both run CPU work in parallel, so the
+     * difference is the cost of worker JVMs (start-up, shipping tasks and results), the price of their isolation.
+     */
+    private static String inProcesses(List<Cell> row) {
+        Cell processes = row.stream().filter(c -> c.mode().equals(Runners.PROCESSES)).findFirst().orElse(null);
+        Cell threads = row.stream().filter(c -> c.mode().equals(Runners.THREADS)).findFirst().orElse(null);
+        if (processes == null || threads == null) {
+            return "";
+        }
+        double extra = processes.wallS() - threads.wallS();
+        if (Math.abs(extra) <= TIE * threads.wallS()) {
+            return " Worker processes took %s, level with threads (%s).".formatted(seconds(processes.wallS()),
+                    seconds(threads.wallS()));
+        }
+        if (extra < 0) {
+            return " Worker processes took %s, %s less than threads (%s)."
+                    .formatted(seconds(processes.wallS()), seconds(-extra), seconds(threads.wallS()));
+        }
+        return (" Worker processes took %s, %s more than threads: the cost of starting %d worker JVMs and shipping"
+                + " every task and result between processes. On the JVM threads already compute in parallel;"
+                + " processes buy isolation (a crash, a leak or a hang stays in its worker), not speed.")
+                .formatted(seconds(processes.wallS()), seconds(extra), processes.workers());
     }
 
     /** The measurement the nature was judged on, in words. */

@@ -33,6 +33,24 @@ class VerdictTest {
     }
 
     @Test
+    void workerProcessesAreComparedWithThreadsAndTheirCostIsNamed() {
+        Verdict slower = Verdict.of(List.of(
+                cell("cpu", "sequential", 1, 2.0, 2.0, 2.0),
+                cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
+                cell("cpu", "processes", 2, 1.3, 2.4, 2.0)), TWO_CORES, name -> null).getFirst();
+        assertThat(slower.winner()).isEqualTo("threads");
+        assertThat(slower.why()).contains("Worker processes took 1.30 s, 0.30 s more than threads",
+                "starting 2 worker JVMs", "isolation");
+        Verdict level = Verdict.of(List.of(
+                cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
+                cell("cpu", "processes", 2, 1.02, 2.0, 2.0)), TWO_CORES, name -> null).getFirst();
+        assertThat(level.why()).contains("Worker processes took 1.02 s, level with threads (1.00 s)");
+        Verdict alone = Verdict.of(List.of(cell("cpu", "processes", 2, 1.0, 2.0, 2.0)), TWO_CORES, name -> null)
+                .getFirst();
+        assertThat(alone.why()).doesNotContain("Worker processes took");
+    }
+
+    @Test
     void anIdleSequentialRunIsIoBoundAndCloseResultsAreATie() {
         Verdict v = Verdict.of(List.of(
                 cell("api", "sequential", 1, 7.0, 0.01, 7.0),
