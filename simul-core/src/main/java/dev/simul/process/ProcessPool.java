@@ -190,7 +190,9 @@ public final class ProcessPool extends AbstractRunner {
     private final Path socketPath;
     private final ServerSocketChannel server;
     private final Thread acceptor;
-    private final List<String> command;
+    private final WorkerCommand command;
+    private Worker trainer; // guarded by lock; the worker writing the class-data archive, if any
+    private Path trainingOutput; // guarded by lock
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
     private final Map<Fn<?, ?>, Long> functionIds = new IdentityHashMap<>();
@@ -226,7 +228,7 @@ public final class ProcessPool extends AbstractRunner {
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the process pool's socket: " + e.getMessage(), e);
         }
-        command = WorkerCommand.of(options.jvmOptions(), socketDir);
+        command = WorkerCommand.of(options.jvmOptions());
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("simul-pool-timers").unstarted(r));
         t.setRemoveOnCancelPolicy(true);
@@ -487,6 +489,16 @@ public final class ProcessPool extends AbstractRunner {
      * jobs it had not started go back to the queue, and a new worker takes its place.
      */
     void gone(Worker w, Throwable startFailure) {
+        Path trained = null;
+        synchronized (lock) {
+            if (w == trainer) {
+                trained = trainingOutput; // its archive, written as it exited (if it exited normally)
+                trainer = null;
+            }
+        }
+        if (trained != null) {
+            command.install(trained);
+        }
         List<Job> failed = new ArrayList<>();
         List<Throwable> reasons = new ArrayList<>();
         List<Job> startFailed = new ArrayList<>();
@@ -563,11 +575,21 @@ public final class ProcessPool extends AbstractRunner {
         random.nextBytes(token);
         Worker w = new Worker(nextWorkerId++, token, limit, options.log());
         workers.add(w);
+        Path output = null;
+        if (trainer == null && trainingOutput == null && command.trainable()) {
+            output = command.trainingOutput();
+            trainer = w;
+            trainingOutput = output;
+        }
         try {
-            w.start(command, socketPath);
+            w.start(command.command(output), socketPath);
         } catch (IOException e) {
             w.dead = true;
             workers.remove(w);
+            if (trainer == w) {
+                trainer = null;
+                trainingOutput = null;
+            }
             failedStarts++;
             options.log().accept("[worker " + w.id + "] could not start: " + e.getMessage());
             return;
@@ -702,30 +724,80 @@ public final class ProcessPool extends AbstractRunner {
         return neverStarted;
     }
 
-    /** The pool's workers' command line, and the class-data archive that keeps their start-up short. */
+    /**
+     * The pool's workers' command line, and the class-data archive that keeps their start-up short. The archive is
+     * made once, by one worker of the first pool that finds none: that worker (the "trainer") writes the classes it
+     * loaded, tasks' classes included, to a file of its own when it exits, and the pool then moves that file into
+     * place in one step; every later worker maps it. Nobody else writes it, so two pools never race on it.
+     */
     static final class WorkerCommand {
-        private WorkerCommand() {
+        private final List<String> base;
+        private final List<String> tail;
+        private final Path archive;
+
+        private WorkerCommand(List<String> base, List<String> tail, Path archive) {
+            this.base = base;
+            this.tail = tail;
+            this.archive = archive;
         }
 
-        static List<String> of(List<String> jvmOptions, Path socketDir) {
+        static WorkerCommand of(List<String> jvmOptions) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classPath = System.getProperty("java.class.path");
             // Serial GC: a worker is one core's worth of work, and starts faster with it. No --add-exports:
             // it would turn off the archived module graph, and a worker's tasks run on plain threads.
-            List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                    "-XX:+ExitOnOutOfMemoryError",
-                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log")));
+            List<String> base = List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError",
+                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log"),
+                    "-Xlog:cds=off,cds+dynamic=off");
+            List<String> tail = new ArrayList<>(jvmOptions);
+            tail.addAll(List.of("-cp", classPath, WorkerMain.class.getName()));
             Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
-            if (archive != null) {
+            return new WorkerCommand(base, List.copyOf(tail), archive);
+        }
+
+        /** Whether there is an archive to map. */
+        boolean archived() {
+            return archive != null && Files.isRegularFile(archive);
+        }
+
+        /** Whether a worker could make the archive: there is none yet, and the class path allows one. */
+        boolean trainable() {
+            return archive != null && !Files.exists(archive);
+        }
+
+        /** The command for a worker; {@code trainingOutput} is where a trainer writes its archive, else null. */
+        List<String> command(Path trainingOutput) {
+            List<String> command = new ArrayList<>(base);
+            if (trainingOutput != null) {
+                command.add("-XX:ArchiveClassesAtExit=" + trainingOutput);
+            } else if (archived()) {
                 command.add("-XX:SharedArchiveFile=" + archive);
-                command.add("-XX:+AutoCreateSharedArchive");
-                command.add("-Xlog:cds=off,cds+dynamic=off");
             }
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(classPath);
-            command.add(WorkerMain.class.getName());
+            command.addAll(tail);
             return command;
+        }
+
+        /** A trainer's file, in the archive's folder. */
+        Path trainingOutput() {
+            return archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + System.nanoTime() + ".tmp");
+        }
+
+        /** Puts a trainer's archive in place, if it wrote one; a failure only means no archive yet. */
+        void install(Path trained) {
+            try {
+                if (Files.isRegularFile(trained) && Files.size(trained) > 0) {
+                    Files.move(trained, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                // another pool's trainer got there first, or the folder went away
+            } finally {
+                try {
+                    Files.deleteIfExists(trained);
+                } catch (IOException ignored) {
+                    // a temp file
+                }
+            }
         }
 
         /**
