@@ -92,6 +92,9 @@ public final class ProcessPool extends AbstractRunner {
             if (maxTasksPerWorker < 0 || maxTasksJitter < 0 || maxWorkerMemory < 0 || retries < 0) {
                 throw new IllegalArgumentException("limits and retries must not be negative");
             }
+            if ((long) maxTasksPerWorker + maxTasksJitter >= Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxTasksPerWorker plus its jitter must fit an int");
+            }
             if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
                 throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
             }
@@ -223,6 +226,8 @@ public final class ProcessPool extends AbstractRunner {
             socketDir = Files.createTempDirectory("simul-pool-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             socketPath = socketDir.resolve("s");
+            socketDir.toFile().deleteOnExit(); // for a JVM that exits without closing the pool; the socket first
+            socketPath.toFile().deleteOnExit();
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socketPath));
         } catch (IOException e) {
@@ -287,6 +292,10 @@ public final class ProcessPool extends AbstractRunner {
     protected void dispatch(Promise<?> promise) {
         Job job;
         synchronized (lock) {
+            if (stopping) { // shutdownNow ran between this submit's count and its dispatch: nothing will run it
+                promise.cancel(false);
+                return;
+            }
             job = new Job(nextJobId++, promise);
             pending.add(job);
             if (failedStarts >= START_ATTEMPTS) {
@@ -307,8 +316,7 @@ public final class ProcessPool extends AbstractRunner {
         synchronized (lock) {
             worker = job.worker;
             if (worker == null) {
-                pending.remove(job);
-                return;
+                return; // still queued: the pump skips it (removing it here would cost O(queue) per cancel)
             }
             worker.controls.add(job.id); // the worker interrupts it, or skips it if it has not started
         }
@@ -379,8 +387,8 @@ public final class ProcessPool extends AbstractRunner {
                 return;
             }
             w.timedOut = job;
+            w.kill(); // under the lock, so that no answer moves the running job on first (kill does not block)
         }
-        w.kill();
     }
 
     /** The id {@code fn} has in this pool, for DEFINE and CALL. */
@@ -445,8 +453,8 @@ public final class ProcessPool extends AbstractRunner {
         return lock;
     }
 
-    /** A job that could not be encoded (its task or input is not serializable): it fails and leaves its worker. */
-    void unsendable(Worker w, Job job, Exception e) {
+    /** A job that could not be encoded (its task or input is not serializable) leaves its worker; the caller fails it. */
+    void unsendable(Worker w, Job job) {
         synchronized (lock) {
             boolean wasRunning = w.inFlight.peek() == job;
             w.inFlight.remove(job);
@@ -460,14 +468,15 @@ public final class ProcessPool extends AbstractRunner {
                 running(w, next);
             }
         }
-        job.promise.fail(new java.io.NotSerializableException("the task cannot be sent to a worker process: "
-                + e.getMessage()));
     }
 
     /** A worker reached READY. */
     void ready(Worker w) {
         synchronized (lock) {
             failedStarts = 0;
+            if (w.startTimeout != null) {
+                w.startTimeout.cancel(false);
+            }
         }
         pump();
     }
@@ -475,11 +484,14 @@ public final class ProcessPool extends AbstractRunner {
     /** A worker said it is past its memory limit: it gets no more work, and hands back what it has not started. */
     void retiring(Worker w, long rss) {
         synchronized (lock) {
+            if (w.retiring || w.exiting || w.dead) {
+                return; // already on its way out, and replaced
+            }
             w.retiring = true;
             w.controls.add(Worker.DRAIN);
             launch();
         }
-        options.log().accept("[worker " + w.id + "] resident memory " + rss / (1024 * 1024)
+        log("[worker " + w.id + "] resident memory " + rss / (1024 * 1024)
                 + " MiB is past the limit of " + options.maxWorkerMemory() / (1024 * 1024) + " MiB: replacing it");
         w.flush(this);
     }
@@ -501,15 +513,20 @@ public final class ProcessPool extends AbstractRunner {
         }
         List<Job> failed = new ArrayList<>();
         List<Throwable> reasons = new ArrayList<>();
-        List<Job> startFailed = new ArrayList<>();
+        String retried = null;
         synchronized (lock) {
             if (w.dead) {
                 return;
             }
             w.dead = true;
             workers.remove(w);
+            w.toSend.clear(); // its in-flight jobs are dealt with below; nothing more goes to it
+            w.controls.clear();
             if (w.timeout != null) {
                 w.timeout.cancel(false);
+            }
+            if (w.startTimeout != null) {
+                w.startTimeout.cancel(false);
             }
             boolean leftInOrder = (w.exiting || w.retiring) && w.timedOut == null && !w.process.isAlive()
                     && w.process.exitValue() == 0;
@@ -528,45 +545,93 @@ public final class ProcessPool extends AbstractRunner {
                     failed.add(running);
                     reasons.add(new TaskTimeoutException(w.id, w.pid, options.taskTimeout()));
                 } else if (running.attempts <= options.retries() && !running.promise.isDone()) {
-                    options.log().accept("[worker " + w.id + "] crashed under a task: running it again (attempt "
-                            + (running.attempts + 1) + " of " + (options.retries() + 1) + ")");
+                    retried = "[worker " + w.id + "] crashed under a task: running it again (attempt "
+                            + (running.attempts + 1) + " of " + (options.retries() + 1) + ")";
                     pending.addFirst(running);
                 } else {
                     failed.add(running);
                     reasons.add(w.crash());
                 }
             }
-            if (startFailure != null) {
-                failedStarts++;
-                if (failedStarts >= START_ATTEMPTS && workers.stream().noneMatch(Worker::isReady)) {
-                    startFailed.addAll(pending); // nothing can run them: fail them rather than wait forever
-                    pending.clear();
-                }
-            }
-            if (!stopping && (startFailure == null || failedStarts < START_ATTEMPTS)) {
+            if (startFailure == null && !stopping) {
                 replenish();
             }
+            stopTimersIfDone();
+        }
+        if (retried != null) {
+            log(retried);
         }
         for (int i = 0; i < failed.size(); i++) {
             failed.get(i).promise.fail(reasons.get(i));
         }
-        for (Job job : startFailed) {
-            job.promise.fail(new IOException("no worker could start: " + startFailure.getMessage(), startFailure));
+        if (startFailure != null) {
+            startFailed(startFailure);
         }
         pump();
     }
 
-    /** Launches workers until there are as many live or starting ones as the pool allows. Under lock. */
-    private void replenish() {
-        while (!stopping && workers.stream().filter(w -> !w.retiring && !w.exiting).count() < options.workers()) {
-            launch();
+    /**
+     * A worker could not start. After {@link #START_ATTEMPTS} failures in a row with no worker ready, the queued
+     * jobs fail with the reason (nothing could run them); before that, another worker is tried after a pause.
+     */
+    private void startFailed(Throwable cause) {
+        List<Job> fail = new ArrayList<>();
+        synchronized (lock) {
+            failedStarts++;
+            if (failedStarts >= START_ATTEMPTS && workers.stream().noneMatch(Worker::isReady)) {
+                fail.addAll(pending);
+                pending.clear();
+            } else if (!stopping) {
+                try {
+                    timers.schedule(() -> {
+                        synchronized (lock) {
+                            replenish();
+                        }
+                        pump();
+                    }, 100L * failedStarts, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    // the pool is stopping
+                }
+            }
+        }
+        for (Job job : fail) {
+            job.promise.fail(new IOException("no worker could start: " + cause.getMessage(), cause));
         }
     }
 
-    /** Starts one worker JVM. Under lock. */
-    private void launch() {
+    /** Once the pool is stopping and its last worker is gone, the timer thread goes too. Under lock. */
+    private void stopTimersIfDone() {
+        if (stopping && workers.isEmpty()) {
+            timers.shutdownNow();
+        }
+    }
+
+    /** Passes a line to the pool's log; a sink that throws loses that line, nothing else. */
+    private void log(String line) {
+        try {
+            options.log().accept(line);
+        } catch (RuntimeException e) {
+            // the owner's sink failed: the pool goes on
+        }
+    }
+
+    /**
+     * Launches workers until there are as many live or starting ones as the pool allows, unless starting them
+     * keeps failing. Under lock.
+     */
+    private void replenish() {
+        while (!stopping && failedStarts < START_ATTEMPTS
+                && workers.stream().filter(w -> !w.retiring && !w.exiting).count() < options.workers()) {
+            if (!launch()) {
+                return; // startFailed tries again after a pause
+            }
+        }
+    }
+
+    /** Starts one worker JVM; false if it could not be launched. Under lock. */
+    private boolean launch() {
         if (stopping) {
-            return;
+            return false;
         }
         int limit = options.maxTasksPerWorker() == 0 ? Integer.MAX_VALUE
                 : options.maxTasksPerWorker() + (options.maxTasksJitter() == 0 ? 0
@@ -590,9 +655,13 @@ public final class ProcessPool extends AbstractRunner {
                 trainer = null;
                 trainingOutput = null;
             }
-            failedStarts++;
-            options.log().accept("[worker " + w.id + "] could not start: " + e.getMessage());
-            return;
+            w.log("[worker " + w.id + "] could not start: " + e.getMessage());
+            try {
+                timers.execute(() -> startFailed(e)); // not under this lock: it may fail promises
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the pool is stopping
+            }
+            return false;
         }
         w.process.onExit().thenRun(() -> {
             if (!w.isConnected()) {
@@ -600,13 +669,13 @@ public final class ProcessPool extends AbstractRunner {
                         + " before it connected" + w.lastLines()));
             }
         });
-        timers.schedule(() -> {
+        w.startTimeout = timers.schedule(() -> {
             if (!w.isReady() && !w.dead) {
-                options.log().accept("[worker " + w.id + "] did not start within " + START_TIMEOUT.toSeconds()
-                        + " s: killing it");
-                w.kill();
+                w.log("[worker " + w.id + "] did not start within " + START_TIMEOUT.toSeconds() + " s: killing it");
+                w.killedBecause("it did not start within " + START_TIMEOUT.toSeconds() + " s");
             }
         }, START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
     }
 
     // ---- connections ----
@@ -617,7 +686,16 @@ public final class ProcessPool extends AbstractRunner {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                return; // closed: the pool stopped
+                if (!server.isOpen()) {
+                    return; // the pool stopped
+                }
+                log("process pool: accepting a worker's connection failed (" + e + "); trying again");
+                try {
+                    Thread.sleep(100); // out of files, say: a pause, not the end of the pool
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
             }
             Thread.ofPlatform().daemon().name("simul-pool-worker").start(() -> handshake(channel));
         }
@@ -626,9 +704,17 @@ public final class ProcessPool extends AbstractRunner {
     /** Reads a connection's HELLO; a connection with a wrong id or token is closed. Then serves the worker. */
     private void handshake(SocketChannel channel) {
         Worker w = null;
+        java.util.concurrent.ScheduledFuture<?> deadline = null;
         try {
+            deadline = timers.schedule(() -> {
+                try {
+                    channel.close(); // no HELLO in time: whoever it is, it does not hold a thread forever
+                } catch (IOException ignored) {
+                    // closed
+                }
+            }, 10, TimeUnit.SECONDS);
             Wire.In in = new Wire.In(channel);
-            ByteBuffer hello = in.next();
+            ByteBuffer hello = in.next(64); // a HELLO is a few bytes; nothing bigger is read before the token
             if (hello.get() != Wire.HELLO) {
                 throw new IOException("no HELLO");
             }
@@ -647,6 +733,7 @@ public final class ProcessPool extends AbstractRunner {
             if (w == null) {
                 throw new IOException("a connection with a wrong worker id or token");
             }
+            deadline.cancel(false);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
@@ -672,10 +759,10 @@ public final class ProcessPool extends AbstractRunner {
             }
         }
         for (Worker w : all) {
-            if (w.isConnected()) {
+            if (w.isReady()) {
                 w.flush(this);
             } else {
-                w.kill(); // still starting, and nothing to do
+                w.kill(); // still starting (perhaps in a long initializer), and nothing to do
             }
         }
         try {
@@ -689,7 +776,9 @@ public final class ProcessPool extends AbstractRunner {
         } catch (IOException ignored) {
             // a temp folder: the OS cleans it
         }
-        timers.shutdownNow();
+        synchronized (lock) {
+            stopTimersIfDone(); // else the last worker's end does it: a task timeout may still have to fire
+        }
     }
 
     @Override
@@ -725,8 +814,8 @@ public final class ProcessPool extends AbstractRunner {
     }
 
     /**
-     * The pool's workers' command line, and the class-data archive that keeps their start-up short. The archive is
-     * made once, by one worker of the first pool that finds none: that worker (the "trainer") writes the classes it
+     * The pool's workers' command line, and the class-data archive that keeps their start-up short (in this user's
+     * cache folder, see {@link #privateFolder}). The archive is made once, by one worker of the first pool that finds none: that worker (the "trainer") writes the classes it
      * loaded, tasks' classes included, to a file of its own when it exits, and the pool then moves that file into
      * place in one step; every later worker maps it. Nobody else writes it, so two pools never race on it.
      */
@@ -746,13 +835,16 @@ public final class ProcessPool extends AbstractRunner {
             String classPath = System.getProperty("java.class.path");
             // Serial GC: a worker is one core's worth of work, and starts faster with it. No --add-exports:
             // it would turn off the archived module graph, and a worker's tasks run on plain threads.
-            List<String> base = List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError",
-                    "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "simul-worker-hs_err_pid%p.log"),
-                    "-Xlog:cds=off,cds+dynamic=off");
+            List<String> base = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                    "-XX:+ExitOnOutOfMemoryError", "-Xlog:cds=off,cds+dynamic=off"));
+            Path crashes = privateFolder("crashes"); // a JVM's crash log holds its command line and environment
+            if (crashes != null) {
+                base.add("-XX:ErrorFile=" + crashes.resolve("hs_err_pid%p.log"));
+            }
             List<String> tail = new ArrayList<>(jvmOptions);
             tail.addAll(List.of("-cp", classPath, WorkerMain.class.getName()));
             Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
-            return new WorkerCommand(base, List.copyOf(tail), archive);
+            return new WorkerCommand(List.copyOf(base), List.copyOf(tail), archive);
         }
 
         /** Whether there is an archive to map. */
@@ -833,21 +925,45 @@ public final class ProcessPool extends AbstractRunner {
          * (an archive someone else could replace would be code they could inject); null if there is none.
          */
         private static Path archive(String java, String classPath, List<String> jvmOptions) {
+            Path dir = privateFolder("cds");
+            if (dir == null) {
+                return null;
+            }
             try {
-                Path dir = Path.of(System.getProperty("java.io.tmpdir"), "simul-cds-" + System.getProperty("user.name"));
-                if (!Files.isDirectory(dir)) {
-                    Files.createDirectories(dir,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                }
-                if (!Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))
-                        || !Files.getOwner(dir).getName().equals(System.getProperty("user.name"))) {
-                    return null;
-                }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + classPath + "\n"
                         + String.join(" ", jvmOptions)).getBytes(StandardCharsets.UTF_8));
                 return dir.resolve("worker-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".jsa");
-            } catch (IOException | UnsupportedOperationException | java.security.NoSuchAlgorithmException e) {
+            } catch (java.security.NoSuchAlgorithmException e) {
+                return null;
+            }
+        }
+
+        /**
+         * A folder of this user's simul cache ($XDG_CACHE_HOME/simul/NAME, else ~/.cache/simul/NAME), created
+         * 0700, or null if it cannot be made safe: it must be a real folder (not a link), owned by this user and
+         * closed to everyone else, since what it holds (class archives, crash logs) is read back or is private.
+         */
+        static Path privateFolder(String name) {
+            try {
+                String xdg = System.getenv("XDG_CACHE_HOME");
+                Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                        : Path.of(System.getProperty("user.home"), ".cache");
+                Path dir = cache.resolve("simul").resolve(name);
+                if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(dir.getParent());
+                    Files.createDirectory(dir,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                }
+                java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(dir,
+                        java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isDirectory() || attributes.isSymbolicLink()
+                        || !attributes.permissions().equals(PosixFilePermissions.fromString("rwx------"))
+                        || !attributes.owner().getName().equals(System.getProperty("user.name"))) {
+                    return null;
+                }
+                return dir.toRealPath();
+            } catch (IOException | RuntimeException e) {
                 return null;
             }
         }

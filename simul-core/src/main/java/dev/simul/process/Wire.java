@@ -149,7 +149,7 @@ final class Wire {
                     put(T_BOOLEAN);
                     put((byte) (b ? 1 : 0));
                 }
-                case String s -> {
+                case String s when !hasLoneSurrogate(s) -> { // UTF-8 cannot carry a lone surrogate
                     put(T_STRING);
                     putUtf(s);
                 }
@@ -171,6 +171,18 @@ final class Wire {
                     bytes[lengthAt + 3] = (byte) length;
                 }
             }
+        }
+
+        private static boolean hasLoneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -260,9 +272,14 @@ final class Wire {
          * @throws EOFException if the channel ends between frames or within one
          */
         ByteBuffer next() throws IOException {
+            return next(MAX_FRAME);
+        }
+
+        /** The same, refusing a frame longer than {@code max} before reading it (a HELLO is a few bytes). */
+        ByteBuffer next(int max) throws IOException {
             fill(4);
             int length = buffer.getInt();
-            if (length < 1 || length > MAX_FRAME) {
+            if (length < 1 || length > max) {
                 throw new IOException("a frame of " + length + " bytes: the peer does not speak this protocol");
             }
             fill(length);
@@ -327,14 +344,26 @@ final class Wire {
 
     static Object deserialize(byte[] bytes, ObjectInputFilter filter, ClassLoader loader)
             throws IOException, ClassNotFoundException {
+        long[] tooLong = {-1};
         try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(bytes), loader)) {
-            in.setObjectInputFilter(filter);
+            // An array is allocated from its declared length before its elements are read: a few bytes could
+            // ask for gigabytes. Every element takes at least a byte of the payload, so no honest array is
+            // longer than the payload.
+            in.setObjectInputFilter(info -> {
+                if (info.arrayLength() > bytes.length) {
+                    tooLong[0] = info.arrayLength();
+                    return ObjectInputFilter.Status.REJECTED;
+                }
+                return filter.checkInput(info);
+            });
             return in.readObject();
         } catch (InvalidClassException e) {
-            if (filter instanceof AllowList.Filter allow && e.getMessage() != null
-                    && e.getMessage().contains("REJECTED")) {
-                InvalidClassException clear = new InvalidClassException("deserialization refused: "
-                        + allow.takeReason() + " (a pool allows more with Options.withAllowedClasses)");
+            if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
+                String reason = tooLong[0] >= 0
+                        ? "an array of " + tooLong[0] + " elements in a payload of " + bytes.length + " bytes"
+                        : filter instanceof AllowList.Filter allow ? allow.takeReason()
+                        + " (a pool allows more with Options.withAllowedClasses)" : "refused by the filter";
+                InvalidClassException clear = new InvalidClassException("deserialization refused: " + reason);
                 clear.initCause(e);
                 throw clear;
             }

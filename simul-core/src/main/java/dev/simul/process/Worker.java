@@ -49,6 +49,8 @@ final class Worker {
     boolean dead;
     ProcessPool.Job timedOut;
     ScheduledFuture<?> timeout;
+    ScheduledFuture<?> startTimeout;
+    private volatile String killReason;
 
     Process process;
     long pid = -1;
@@ -87,25 +89,55 @@ final class Worker {
     private Thread forward(InputStream stream, boolean isStderr) {
         return Thread.ofPlatform().daemon().name("simul-worker-" + id + (isStderr ? "-stderr" : "-stdout"))
                 .start(() -> {
-                    try (BufferedReader lines = new BufferedReader(
-                            new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    try (InputStreamReader chars = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
                         String line;
-                        while ((line = lines.readLine()) != null) {
-                            if (line.length() > LINE_MAX) {
-                                line = line.substring(0, LINE_MAX) + "...";
-                            }
+                        while ((line = readLine(chars)) != null) {
                             synchronized (outputTail) { // both streams: a JVM's fatal error report goes to stdout
                                 if (outputTail.size() == TAIL_LINES) {
                                     outputTail.removeFirst();
                                 }
                                 outputTail.addLast(line);
                             }
-                            log.accept("[worker " + id + "] " + line);
+                            log("[worker " + id + "] " + line);
                         }
                     } catch (IOException e) {
                         // the process is gone
                     }
                 });
+    }
+
+    /**
+     * The next line, cut at {@link #LINE_MAX} characters (the rest of it skipped): a worker printing without
+     * newlines must not fill this JVM's memory. Null at the end.
+     */
+    private static String readLine(java.io.Reader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        boolean cut = false;
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (line.length() < LINE_MAX) {
+                line.append((char) c);
+            } else {
+                cut = true;
+            }
+        }
+        if (c < 0 && line.isEmpty() && !cut) {
+            return null;
+        }
+        int end = line.length();
+        if (end > 0 && line.charAt(end - 1) == '\r') {
+            line.setLength(end - 1);
+        }
+        return cut ? line + "..." : line.toString();
+    }
+
+    /** Passes a line to the pool's log; a sink that throws loses that line, nothing else. */
+    void log(String line) {
+        try {
+            log.accept(line);
+        } catch (RuntimeException e) {
+            // the owner's sink failed: the worker goes on
+        }
     }
 
     boolean isConnected() {
@@ -156,7 +188,7 @@ final class Worker {
             if (type == Wire.INIT_FAILED) {
                 Throwable t = Wire.getError(first, filter, loader);
                 startFailure = new IOException("the initializer failed in worker " + id + ": " + t, t);
-                log.accept("[worker " + id + "] its initializer failed: " + t);
+                log("[worker " + id + "] its initializer failed: " + t);
                 return;
             }
             if (type != Wire.READY) {
@@ -197,9 +229,15 @@ final class Worker {
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof java.io.EOFException) && !dead) {
-                log.accept("[worker " + id + "] connection failed: " + e);
+                log("[worker " + id + "] connection failed: " + e);
+                killedBecause("its connection failed: " + e);
             }
         } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
             try {
                 if (!awaitExit(TimeUnit.SECONDS.toNanos(2))) {
                     kill();
@@ -219,12 +257,14 @@ final class Worker {
 
     /** Writes the jobs and controls queued for this worker, jobs first, in the order they were queued. */
     void flush(ProcessPool pool) {
+        List<ProcessPool.Job> unsendable = new ArrayList<>();
+        List<Throwable> reasons = new ArrayList<>();
         synchronized (writeLock) {
             List<ProcessPool.Job> jobs;
             List<Long> ctl;
             synchronized (pool.lock()) {
-                if (channel == null) {
-                    return; // not connected yet: the queues wait (a worker gets jobs only once ready)
+                if (channel == null || dead) {
+                    return; // not connected yet (a worker gets jobs only once ready), or gone
                 }
                 jobs = new ArrayList<>(toSend);
                 toSend.clear();
@@ -234,9 +274,11 @@ final class Worker {
             for (ProcessPool.Job job : jobs) {
                 try {
                     encode(pool, job);
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) { // a StackOverflowError on a deep graph too: the frame must not go out
                     out.abandon();
-                    pool.unsendable(this, job, e);
+                    pool.unsendable(this, job);
+                    unsendable.add(job);
+                    reasons.add(e);
                 }
             }
             for (long c : ctl) {
@@ -259,6 +301,12 @@ final class Worker {
             } catch (IOException e) {
                 // it died: its connection thread sees the end and reports it
             }
+        }
+        // Outside the locks: a callback of these promises may submit, and so flush, again.
+        for (int i = 0; i < unsendable.size(); i++) {
+            Throwable e = reasons.get(i);
+            unsendable.get(i).promise.fail(new java.io.NotSerializableException(
+                    "the task cannot be sent to a worker process: " + (e.getMessage() != null ? e.getMessage() : e)));
         }
     }
 
@@ -290,6 +338,14 @@ final class Worker {
         out.end();
     }
 
+    /** Kills it, saying why (for its crash report). */
+    void killedBecause(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+        kill();
+    }
+
     /** SIGKILL, to it and anything it started. */
     void kill() {
         if (process != null) {
@@ -318,7 +374,8 @@ final class Worker {
         synchronized (outputTail) {
             tail = new ArrayList<>(outputTail);
         }
-        return new WorkerCrashedException(id, pid, exitCode, signal, tail);
+        boolean outOfMemory = tail.stream().anyMatch(line -> line.contains("java.lang.OutOfMemoryError"));
+        return new WorkerCrashedException(id, pid, exitCode, signal, killReason, outOfMemory, tail);
     }
 
     /** The last output lines, for a message ("" if none). */

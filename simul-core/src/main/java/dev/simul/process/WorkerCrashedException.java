@@ -18,21 +18,25 @@ public final class WorkerCrashedException extends Exception {
     private final Integer signal;
     private final List<String> lastOutput;
 
-    WorkerCrashedException(int workerId, long pid, Integer exitCode, Integer signal, List<String> lastOutput) {
-        super(describe(workerId, pid, exitCode, signal, lastOutput));
+    WorkerCrashedException(int workerId, long pid, Integer exitCode, Integer signal, String killedBecause,
+                           boolean outOfMemory, List<String> lastOutput) {
+        super(describe(workerId, pid, exitCode, signal, killedBecause, outOfMemory, lastOutput));
         this.pid = pid;
         this.exitCode = exitCode;
         this.signal = signal;
         this.lastOutput = List.copyOf(lastOutput);
     }
 
-    private static String describe(int workerId, long pid, Integer exitCode, Integer signal, List<String> stderr) {
+    private static String describe(int workerId, long pid, Integer exitCode, Integer signal, String killedBecause,
+                                   boolean outOfMemory, List<String> stderr) {
         StringBuilder s = new StringBuilder("worker ").append(workerId).append(" (pid ").append(pid).append(") ");
-        if (signal != null) {
+        if (killedBecause != null) {
+            s.append("was killed by the pool because ").append(killedBecause);
+        } else if (signal != null) {
             s.append("was killed by signal ").append(signal).append(signalName(signal));
         } else if (exitCode != null) {
             s.append("exited with code ").append(exitCode);
-            if (exitCode == 3) {
+            if (outOfMemory) {
                 s.append(" (out of memory)");
             }
         } else {

@@ -10,7 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -40,7 +40,8 @@ public final class WorkerMain {
     private final ClassLoader loader = WorkerMain.class.getClassLoader();
     private final Map<Long, Fn<Object, Object>> functions = new HashMap<>();
     private final Object runningLock = new Object();
-    private final Set<Long> cancelled = new HashSet<>(); // guarded by runningLock
+    private final Set<Long> cancelled = new LinkedHashSet<>(); // guarded by runningLock
+    private static final int MAX_CANCELLED = 4096;
     private final Thread main = Thread.currentThread();
     private ObjectInputFilter filter = AllowList.filter("!*");
     private long maxRss;
@@ -97,6 +98,8 @@ public final class WorkerMain {
         }
         filter = AllowList.filter(Wire.getUtf(init));
         maxRss = init.getLong();
+        // Reading from now on, the initializer included: the connection's end (the pool's death) is seen at once.
+        reader = Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
         try {
             if (Wire.getValue(init, filter, loader) instanceof Task<?> initializer) {
                 initializer.call();
@@ -113,7 +116,6 @@ public final class WorkerMain {
         out.putLong(ProcessHandle.current().pid());
         out.end();
         out.flushTo(channel);
-        reader = Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
         return runFrames();
     }
 
@@ -130,6 +132,10 @@ public final class WorkerMain {
                             main.interrupt();
                         } else {
                             cancelled.add(id); // not started: skipped when its turn comes
+                            if (cancelled.size() > MAX_CANCELLED) {
+                                // the oldest: cancels of jobs that had finished as the CANCEL crossed
+                                cancelled.remove(cancelled.iterator().next());
+                            }
                         }
                     }
                     continue;
@@ -164,7 +170,7 @@ public final class WorkerMain {
                     long id = frame.getLong();
                     if (retiring) {
                         answer(Wire.REJECTED, id);
-                    } else if (takeCancelled(id)) {
+                    } else if (!begin(id)) {
                         answer(Wire.CANCELLED, id);
                     } else {
                         run(type, id, frame);
@@ -202,18 +208,27 @@ public final class WorkerMain {
         }
     }
 
-    private boolean takeCancelled(long id) {
+    /**
+     * Starts job {@code id} unless it was cancelled, in one step with the cancel check so that a CANCEL is either
+     * seen here or interrupts the job. Every earlier answer goes out first: the pool takes a worker's oldest
+     * unanswered job for the one it is running (the one a crash or a timeout fails).
+     */
+    private boolean begin(long id) throws IOException {
+        if (out.size() > 0) {
+            out.flushTo(channel);
+        }
         synchronized (runningLock) {
-            return cancelled.remove(id);
+            if (cancelled.remove(id)) {
+                return false;
+            }
+            running = id;
+            return true;
         }
     }
 
     private void run(byte type, long id, ByteBuffer frame) throws IOException {
         Object result;
         Throwable failure = null;
-        synchronized (runningLock) {
-            running = id;
-        }
         try {
             if (type == Wire.TASK) {
                 result = ((Task<?>) Wire.getValue(frame, filter, loader)).call();
