@@ -322,17 +322,19 @@ class ProcessPoolTest {
     }
 
     @Test
-    void cancellingARunningTaskInterruptsItAndTheWorkerCarriesOn() throws Exception {
+    void cancellingARunningTaskInterruptsItAndTheWorkerCarriesOn(@TempDir Path dir) throws Exception {
+        String started = dir.resolve("started").toString();
         try (ProcessPool pool = new ProcessPool(options(1))) {
             long worker = pool.submit(ProcessPoolTest::pid).get();
             Handle<Object> sleeper = pool.submit(() -> {
+                Files.createFile(Path.of(started));
                 Thread.sleep(60_000);
                 return null;
             });
             Handle<Long> queued = pool.submit(ProcessPoolTest::pid);
             Handle<Long> cancelledWhileQueued = pool.submit(ProcessPoolTest::pid);
             cancelledWhileQueued.cancel(true);
-            waitUntilRunning(pool);
+            assertThat(waitForFile(Path.of(started))).as("the sleeper started").isTrue();
             sleeper.cancel(true);
             assertThat(queued.get()).isEqualTo(worker); // the same worker: interrupted, not killed
             assertThatThrownBy(sleeper::get).isInstanceOf(CancellationException.class);
@@ -340,16 +342,16 @@ class ProcessPoolTest {
         }
     }
 
-    private static void waitUntilRunning(ProcessPool pool) throws InterruptedException {
+    private static boolean waitForFile(Path file) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.workerInfo().stream().mapToInt(ProcessPool.WorkerInfo::tasksDone).sum() < 1
-                && System.nanoTime() < deadline) {
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        return Files.exists(file);
     }
 
     @Test
-    void closeStopsTheWorkersAndShutdownNowKillsThem() throws Exception {
+    void closeStopsTheWorkersAndShutdownNowKillsThem(@TempDir Path dir) throws Exception {
         ProcessPool pool = new ProcessPool(options(2));
         pool.map(i -> i, List.of(1, 2, 3, 4));
         List<Long> pids = pool.workerInfo().stream().map(ProcessPool.WorkerInfo::pid).toList();
@@ -359,25 +361,27 @@ class ProcessPoolTest {
             assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         }
 
+        String started = dir.resolve("started").toString();
+        String never = dir.resolve("never").toString();
         ProcessPool busy = new ProcessPool(options(1));
         Handle<Object> running = busy.submit(() -> {
-            Thread.sleep(60_000);
+            Files.createFile(Path.of(started));
+            while (!Files.exists(Path.of(never))) {
+                Thread.onSpinWait(); // deaf to interrupts: only a kill stops it
+            }
             return null;
         });
-        waitForWorkers(busy);
+        assertThat(waitForFile(Path.of(started))).as("the task started").isTrue();
         long pid = busy.workerInfo().getFirst().pid();
-        Handle<Long> queued = busy.submit(ProcessPoolTest::pid);
-        busy.shutdownNow();
-        assertThat(busy.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(running.isCancelled()).isTrue();
-        assertThat(queued.isDone()).isTrue();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    }
-
-    private static void waitForWorkers(ProcessPool pool) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.workerInfo().stream().noneMatch(w -> w.startMillis() >= 0) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try {
+            Handle<Long> queued = busy.submit(ProcessPoolTest::pid);
+            busy.shutdownNow();
+            assertThat(busy.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(running.isCancelled()).isTrue();
+            assertThat(queued.isDone()).isTrue();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // a failed run leaves no spinner
         }
     }
 
@@ -410,7 +414,7 @@ class ProcessPoolTest {
         assertThat(workers).hasSize(2).allSatisfy(p -> assertThat(ProcessHandle.of(p)).isPresent());
         new ProcessBuilder("kill", "-9", Long.toString(parent.pid())).start().waitFor();
         parent.waitFor();
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (workers.stream().anyMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
