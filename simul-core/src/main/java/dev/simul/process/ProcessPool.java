@@ -328,11 +328,22 @@ public final class ProcessPool extends AbstractRunner {
         List<Worker> toFlush = new ArrayList<>();
         synchronized (lock) {
             int window = window();
+            // Workers with nothing to do, ready or still starting: a job sent ahead to a busy worker must not be
+            // one that one of these could start sooner (two long tasks must not queue on the first worker up).
+            int idle = 0;
+            for (Worker w : workers) {
+                if (!w.dead && !w.retiring && !w.exiting && w.inFlight.isEmpty()) {
+                    idle++;
+                }
+            }
             for (Worker w : List.copyOf(workers)) { // a copy: recycling one launches another
                 if (!w.accepting()) {
                     continue;
                 }
                 while (w.inFlight.size() < window && w.sent < w.taskLimit && !pending.isEmpty()) {
+                    if (!w.inFlight.isEmpty() && pending.size() <= idle) {
+                        break; // what is left goes to the idle workers
+                    }
                     Job job = pending.poll();
                     if (job.claimed ? job.promise.isDone() : !job.promise.start()) {
                         continue; // cancelled while queued
@@ -345,6 +356,7 @@ public final class ProcessPool extends AbstractRunner {
                     w.sent++;
                     if (w.inFlight.size() == 1) {
                         running(w, job);
+                        idle--;
                     }
                 }
                 if (w.sent >= w.taskLimit && w.inFlight.isEmpty() && !w.exiting) {

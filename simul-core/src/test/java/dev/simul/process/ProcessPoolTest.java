@@ -71,6 +71,33 @@ class ProcessPoolTest {
     }
 
     @Test
+    void longTasksGoToIdleWorkersRatherThanQueueingOnTheFirstOneReady(@TempDir Path dir) throws Exception {
+        String folder = dir.toString();
+        try (ProcessPool pool = new ProcessPool(options(2))) {
+            // Each task arrives at a barrier of marker files: both pass only if they run at the same time.
+            List<Handle<Boolean>> both = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String me = "task-" + i;
+                both.add(pool.submit(() -> {
+                    Files.createFile(Path.of(folder, me));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (System.nanoTime() < deadline) {
+                        try (var files = Files.list(Path.of(folder))) {
+                            if (files.count() == 2) {
+                                return true;
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                    return false;
+                }));
+            }
+            assertThat(both.get(0).get()).isTrue();
+            assertThat(both.get(1).get()).isTrue();
+        }
+    }
+
+    @Test
     void everyValueKindCrossesBothWays() throws Exception {
         try (ProcessPool pool = new ProcessPool(options(1))) {
             List<Object> values = new ArrayList<>();
