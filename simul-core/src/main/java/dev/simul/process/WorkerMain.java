@@ -75,7 +75,7 @@ public final class WorkerMain {
         worker.closeQuietly();
         System.out.flush();
         System.err.flush();
-        System.exit(status); // System.exit, not halt: a class-data archive is written at a normal exit
+        System.exit(status); // System.exit, not halt: a trainer writes its AOT cache at a normal exit
     }
 
     /** Closes the connection and lets the reader thread end, so that nothing holds up the exit. */
