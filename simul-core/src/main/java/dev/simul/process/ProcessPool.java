@@ -559,7 +559,9 @@ public final class ProcessPool extends AbstractRunner {
                 } else if (running.attempts <= options.retries() && !running.promise.isDone()) {
                     retried = "[worker " + w.id + "] crashed under a task: running it again (attempt "
                             + (running.attempts + 1) + " of " + (options.retries() + 1) + ")";
-                    pending.addFirst(running);
+                    // At the back: first in line, it would be the first task of a cold new worker each time, and
+                    // a task that crashes its worker would hold up the queue.
+                    pending.addLast(running);
                 } else {
                     failed.add(running);
                     reasons.add(w.crash());

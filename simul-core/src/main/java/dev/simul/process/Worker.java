@@ -227,10 +227,12 @@ final class Worker {
                     pool.pump(); // every answer that came together is in: send their replacements at once
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            if (!(e instanceof java.io.EOFException) && !dead) {
-                log("[worker " + id + "] connection failed: " + e);
-                killedBecause("its connection failed: " + e);
+        } catch (IOException e) {
+            // The end of the connection (or a reset): the worker exited or died; how is told by its exit status.
+        } catch (RuntimeException e) {
+            if (!dead) {
+                log("[worker " + id + "] broke the protocol: " + e);
+                killedBecause("it broke the protocol: " + e.getMessage());
             }
         } finally {
             try {
