@@ -903,6 +903,8 @@ public final class ProcessPool extends AbstractRunner {
             } finally {
                 try {
                     Files.deleteIfExists(trained);
+                    // The JVM records into NAME.config first; a trainer killed before it wrote the cache leaves it.
+                    Files.deleteIfExists(trained.resolveSibling(trained.getFileName() + ".config"));
                 } catch (IOException ignored) {
                     // a temp file
                 }
