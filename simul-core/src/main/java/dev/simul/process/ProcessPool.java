@@ -860,7 +860,8 @@ public final class ProcessPool extends AbstractRunner {
             }
             List<String> tail = new ArrayList<>(jvmOptions);
             tail.addAll(List.of("-cp", classPath, WorkerMain.class.getName()));
-            Path archive = jarsOnly(classPath) ? archive(java, classPath, jvmOptions) : null;
+            List<Path> jars = jars(classPath);
+            Path archive = jars == null ? null : archive(java, classPath, jars, jvmOptions);
             return new WorkerCommand(List.copyOf(base), List.copyOf(tail), archive);
         }
 
@@ -908,42 +909,79 @@ public final class ProcessPool extends AbstractRunner {
                 } catch (IOException ignored) {
                     // a temp file
                 }
+                prune(archive.getParent());
+            }
+        }
+
+        /** Caches kept per user: the most recently written; older ones were for class paths since rebuilt. */
+        static final int CACHES_KEPT = 8;
+
+        /** Keeps the {@link #CACHES_KEPT} newest caches, and drops leftovers of trainers gone for an hour. */
+        static void prune(Path dir) {
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                long hourAgo = System.currentTimeMillis() - 3_600_000;
+                List<Path> caches = new ArrayList<>();
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.contains(".tmp.aot") && Files.getLastModifiedTime(f).toMillis() < hourAgo) {
+                        Files.deleteIfExists(f);
+                    } else if (name.startsWith("worker-") && name.endsWith(".aot") && !name.contains(".tmp")) {
+                        caches.add(f);
+                    }
+                }
+                caches.sort(java.util.Comparator.comparingLong((Path f) -> {
+                    try {
+                        return Files.getLastModifiedTime(f).toMillis();
+                    } catch (IOException e) {
+                        return 0L;
+                    }
+                }).reversed());
+                for (Path old : caches.subList(Math.min(CACHES_KEPT, caches.size()), caches.size())) {
+                    Files.deleteIfExists(old);
+                }
+            } catch (IOException | RuntimeException e) {
+                // pruning is housekeeping: the pool works without it
             }
         }
 
         /**
-         * Whether the class path is made of jars only, theirs included (a manifest's Class-Path): the JVM archives
-         * classes from jars, not from folders.
+         * The jars the class path names, with those their manifests' Class-Path adds (resolved against the naming
+         * jar's folder, as the JVM does), or null if any entry is not a jar: the JVM archives classes from jars only.
          */
-        static boolean jarsOnly(String classPath) {
+        static List<Path> jars(String classPath) {
+            List<Path> jars = new ArrayList<>();
             for (String entry : classPath.split(java.io.File.pathSeparator)) {
                 Path path = Path.of(entry);
                 if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
-                    return false;
+                    return null;
                 }
+                jars.add(path);
                 try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
                     java.util.jar.Manifest manifest = jar.getManifest();
                     String more = manifest == null ? null
                             : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
-                    if (more != null) {
-                        for (String ref : more.trim().split("\\s+")) {
-                            if (!ref.isEmpty() && !ref.endsWith(".jar")) {
-                                return false;
-                            }
+                    for (String ref : more == null ? new String[0] : more.trim().split("\\s+")) {
+                        if (ref.isEmpty()) {
+                            continue;
                         }
+                        if (!ref.endsWith(".jar")) {
+                            return null;
+                        }
+                        Path folder = path.toAbsolutePath().getParent();
+                        jars.add(folder.resolve(ref));
                     }
-                } catch (IOException e) {
-                    return false;
+                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    return null;
                 }
             }
-            return true;
+            return jars;
         }
 
         /**
          * An AOT cache for this JDK, class path and options, in a folder only this user can write
          * (an archive someone else could replace would be code they could inject); null if there is none.
          */
-        private static Path archive(String java, String classPath, List<String> jvmOptions) {
+        private static Path archive(String java, String classPath, List<Path> jars, List<String> jvmOptions) {
             Path dir = privateFolder("aot");
             if (dir == null) {
                 return null;
@@ -952,8 +990,13 @@ public final class ProcessPool extends AbstractRunner {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + classPath + "\n"
                         + String.join(" ", jvmOptions)).getBytes(StandardCharsets.UTF_8));
+                // A rebuilt jar at the same path makes a cache the JVM will not use: it gets a name of its own.
+                for (Path jar : jars) {
+                    sha.update(("\n" + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis())
+                            .getBytes(StandardCharsets.UTF_8));
+                }
                 return dir.resolve("worker-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".aot");
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (java.security.NoSuchAlgorithmException | IOException e) {
                 return null;
             }
         }

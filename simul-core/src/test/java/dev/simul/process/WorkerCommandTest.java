@@ -1,0 +1,73 @@
+package dev.simul.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the pool finds the jars behind its workers' AOT cache, and how it keeps the cache folder small. */
+class WorkerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jarsIncludeThoseAManifestClassPathNamesResolvedAgainstItsJarsFolder() throws IOException {
+        Files.createDirectories(dir.resolve("lib"));
+        Path lib = jar(dir.resolve("lib/core.jar"), null);
+        Path app = jar(dir.resolve("app.jar"), "lib/core.jar");
+
+        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).containsExactly(app, lib);
+    }
+
+    @Test
+    void aFolderOnTheClassPathOrInAManifestMeansNoCache() throws IOException {
+        Path app = jar(dir.resolve("app.jar"), "classes/");
+
+        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).isNull();
+        assertThat(ProcessPool.WorkerCommand.jars(dir.toString())).isNull();
+    }
+
+    @Test
+    void pruneKeepsTheNewestCachesAndDropsOnlyStaleTrainerLeftovers() throws IOException {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < ProcessPool.WorkerCommand.CACHES_KEPT + 3; i++) {
+            touch(dir.resolve("worker-" + i + ".aot"), now - i * 60_000L);
+        }
+        touch(dir.resolve("worker-x.aot.tmp.aot123"), now - 2 * 3_600_000L); // a trainer gone two hours ago
+        touch(dir.resolve("worker-y.aot.tmp.aot456"), now); // a trainer still writing
+
+        ProcessPool.WorkerCommand.prune(dir);
+
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "worker-0.aot", "worker-1.aot", "worker-2.aot", "worker-3.aot", "worker-4.aot", "worker-5.aot",
+                    "worker-6.aot", "worker-7.aot", "worker-y.aot.tmp.aot456");
+        }
+    }
+
+    private static Path jar(Path path, String classPath) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (classPath != null) {
+            manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        }
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(path), manifest)) {
+            return path;
+        }
+    }
+
+    private static void touch(Path path, long millis) throws IOException {
+        Files.writeString(path, "x");
+        Files.setLastModifiedTime(path, FileTime.fromMillis(millis));
+    }
+}
