@@ -19,7 +19,9 @@ cpu: seed 004's cpu_bound(9): 4 tasks each counting to 9**9, sequential and on a
 chaos: what the two pools do when one worker is SIGKILLed every 100 ms while ~1 ms tasks run (fork): every
   outcome is collected. ProcessPoolExecutor (its pids from the private _processes) breaks as a whole;
   multiprocessing.Pool (pids from the private _pool) replaces the worker, and the task it ran never returns, so
-  the wait ends when no result has come for 10 s.
+  the wait ends when no result has come for 10 s. A worker killed while it holds the task queue's lock can leave
+  the whole Pool stuck (no result ever again), and then Pool.terminate() and the interpreter's exit can hang too:
+  the script kills what is left and leaves with os._exit.
 """
 import concurrent.futures as cf
 import multiprocessing as mp
@@ -192,7 +194,8 @@ def chaos(tasks):
     pool.shutdown(wait=False, cancel_futures=True)
 
     # multiprocessing.Pool: replaces the dead worker, but the task it ran never returns.
-    with mp.get_context("fork").Pool(WORKERS) as pool:
+    pool = mp.get_context("fork").Pool(WORKERS)
+    if True:  # no "with": its terminate() can hang when the pool has deadlocked (see the docstring)
         pool.apply(one)
         stop, kills = threading.Event(), set()
         t = threading.Thread(target=killer, args=(lambda: [p.pid for p in pool._pool], stop, kills))
@@ -210,7 +213,11 @@ def chaos(tasks):
         ok = sum(1 for r in results if r.ready() and r.successful())
         print(f"multiprocessing.Pool: last result after {last_change - t0:.2f} s; results {ok:,}, never returned"
               f" (nothing more for 10 s) {tasks - done:,}, kills until the last result {kills_at_last}")
-        pool.terminate()
+        for p in pool._pool:  # SIGKILL what is left: terminate() can wait forever on a deadlocked pool
+            try:
+                os.kill(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def main():

@@ -4,15 +4,15 @@ import dev.simul.process.ProcessPool;
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -37,8 +37,9 @@ import java.util.stream.IntStream;
  * <p>The workers load their classes from this JVM's class path. Run from the shaded jar, the class path is one
  * jar, so the pool gives its workers JDK 25's AOT cache ({@code -XX:AOTCache}) from this user's cache folder; when
  * there is none yet, one worker of the first pool (the trainer) writes it as it exits
- * ({@code -XX:AOTCacheOutput}). {@code startup} prints the cache's path (computed as the pool computes it) and
- * whether it existed before the first pool. Delete it first to measure the run that creates it.
+ * ({@code -XX:AOTCacheOutput}). {@code startup} lists the caches in that folder before and after, so a run that
+ * trained one says so. To measure the run that creates it, remove the cache first (the one that appeared when this
+ * jar was first run); any other run of a pool from the same jar (even {@code overhead}) trains it too.
  *
  * <pre>{@code
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp simul-bench/target/benchmarks.jar \
@@ -120,9 +121,13 @@ public final class ProcessOverhead {
     // ---- pool start to first result ----
 
     private static void startup(int pools) throws Exception {
-        Path archive = archivePath();
-        System.out.printf(Locale.ROOT, "worker AOT cache %s: %s before the first pool%n", archive,
-                archive != null && Files.exists(archive) ? "present (" + Files.size(archive) + " bytes)" : "absent");
+        Path folder = cacheFolder();
+        Map<String, Long> before = caches(folder);
+        String classPath = System.getProperty("java.class.path");
+        System.out.printf(Locale.ROOT, "class path %s (%s); %d worker AOT caches in %s before the first pool%n",
+                classPath, classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")
+                        ? "not a single jar: the pool may give its workers no cache" : "a single jar", before.size(),
+                folder);
         double[] firstResult = new double[pools];
         List<String> rows = new ArrayList<>();
         for (int p = 0; p < pools; p++) {
@@ -157,28 +162,38 @@ public final class ProcessOverhead {
                     min(rest), max(rest));
         }
         System.out.printf(Locale.ROOT, "all %d pools: median %.1f ms%n", pools, median(firstResult));
-        System.out.printf(Locale.ROOT, "worker AOT cache after: %s%n",
-                archive != null && Files.exists(archive) ? "present (" + Files.size(archive) + " bytes)" : "absent");
+        Map<String, Long> written = new TreeMap<>(caches(folder));
+        written.keySet().removeAll(before.keySet());
+        System.out.printf(Locale.ROOT, "worker AOT caches written during this run: %s%s%n", written.isEmpty()
+                ? "none" : written, written.isEmpty() ? "" : " (this run trained the cache: its first pool's close"
+                + " includes writing it)");
+    }
+
+    /** The pool's cache folder for AOT caches: {@code $XDG_CACHE_HOME/simul/aot}, else {@code ~/.cache/simul/aot}. */
+    private static Path cacheFolder() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("simul").resolve("aot");
     }
 
     /**
-     * The AOT cache the pool gives its workers, computed as {@code ProcessPool.WorkerCommand} does (no extra
-     * options): {@code $XDG_CACHE_HOME/simul/aot} (else {@code ~/.cache/simul/aot}), named by a hash of the java
-     * binary, VM version and class path.
+     * The finished caches in {@code folder} ({@code worker-*.aot}, not a trainer's temporary file) and their sizes.
+     * Listed rather than computed: how the pool names a cache is its own business (a hash of the JDK, class path
+     * and options, and may change), so a cache that appears during a run is the one that run trained.
      */
-    private static Path archivePath() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
-        if (classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
-            return null; // not a single jar: the pool may use no archive at all
+    private static Map<String, Long> caches(Path folder) {
+        Map<String, Long> out = new TreeMap<>();
+        try (var files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("worker-") && name.endsWith(".aot") && !name.contains(".tmp")) {
+                    out.put(name, Files.size(f));
+                }
+            }
+        } catch (IOException e) {
+            // no folder yet: no caches
         }
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + classPath + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return cache.resolve("simul").resolve("aot").resolve(
-                "worker-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".aot");
+        return out;
     }
 
     static double median(double[] values) {
