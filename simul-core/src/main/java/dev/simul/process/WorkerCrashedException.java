@@ -7,6 +7,11 @@ import java.util.List;
  * The worker process running a task died under it (System.exit, an OutOfMemoryError, a signal such as SIGKILL, a
  * native crash). Only the task it was running fails this way; the pool replaces the worker and carries on. The
  * message names the worker's pid, its exit code or the signal that killed it, and its last output lines.
+ *
+ * <p>"Running" is what the pool can know: the oldest task sent to the worker and not answered. A worker killed
+ * while it was reading that task, or after it finished but before its answer left, is blamed on that task too, so
+ * a task retried after a crash ({@link ProcessPool.Options#withRetries}) may have run once already: retry only
+ * idempotent tasks.
  */
 public final class WorkerCrashedException extends Exception {
 
@@ -42,7 +47,7 @@ public final class WorkerCrashedException extends Exception {
         } else {
             s.append("closed its connection and did not exit");
         }
-        s.append(" while running this task");
+        s.append(" with this task in hand (sent to it, not answered)");
         if (!stderr.isEmpty()) {
             s.append("; its last output lines:");
             for (String line : stderr) {
