@@ -520,8 +520,11 @@ public final class ProcessPool extends AbstractRunner {
                 trainer = null;
             }
         }
-        if (trained != null) {
-            command.install(trained);
+        if (trained != null && !command.install(trained)) {
+            // Its JVM's report on writing the cache is logged only when there is no cache to show for it.
+            for (String line : w.cacheReport()) {
+                w.log("[worker " + w.id + "] " + line);
+            }
         }
         List<Job> failed = new ArrayList<>();
         List<Throwable> reasons = new ArrayList<>();
@@ -659,6 +662,7 @@ public final class ProcessPool extends AbstractRunner {
             output = command.trainingOutput();
             trainer = w;
             trainingOutput = output;
+            w.training = true;
         }
         try {
             w.start(command.command(output), socketPath);
@@ -893,14 +897,20 @@ public final class ProcessPool extends AbstractRunner {
                     + System.nanoTime() + ".tmp.aot");
         }
 
-        /** Puts a trainer's archive in place, if it wrote one; a failure only means no archive yet. */
-        void install(Path trained) {
+        /**
+         * Puts a trainer's archive in place, if it wrote one, and says whether it did; a failure only means no
+         * archive yet.
+         */
+        boolean install(Path trained) {
             try {
                 if (Files.isRegularFile(trained) && Files.size(trained) > 0) {
                     Files.move(trained, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    return true;
                 }
+                return false;
             } catch (IOException e) {
-                // another pool's trainer got there first, or the folder went away
+                // another pool's trainer got there first (a cache all the same), or the folder went away
+                return Files.isRegularFile(archive);
             } finally {
                 try {
                     Files.deleteIfExists(trained);
@@ -945,36 +955,42 @@ public final class ProcessPool extends AbstractRunner {
         }
 
         /**
-         * The jars the class path names, with those their manifests' Class-Path adds (resolved against the naming
-         * jar's folder, as the JVM does), or null if any entry is not a jar: the JVM archives classes from jars only.
+         * The jars the class path names, with those their manifests' Class-Path adds, and theirs in turn (resolved
+         * against the naming jar's folder, as the JVM does), or null if any entry is not a jar: the JVM archives
+         * classes from jars only.
          */
         static List<Path> jars(String classPath) {
-            List<Path> jars = new ArrayList<>();
+            java.util.LinkedHashSet<Path> jars = new java.util.LinkedHashSet<>();
             for (String entry : classPath.split(java.io.File.pathSeparator)) {
-                Path path = Path.of(entry);
-                if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
-                    return null;
-                }
-                jars.add(path);
-                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
-                    java.util.jar.Manifest manifest = jar.getManifest();
-                    String more = manifest == null ? null
-                            : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
-                    for (String ref : more == null ? new String[0] : more.trim().split("\\s+")) {
-                        if (ref.isEmpty()) {
-                            continue;
-                        }
-                        if (!ref.endsWith(".jar")) {
-                            return null;
-                        }
-                        Path folder = path.toAbsolutePath().getParent();
-                        jars.add(folder.resolve(ref));
-                    }
-                } catch (IOException | java.nio.file.InvalidPathException e) {
+                if (!entry.endsWith(".jar") || !addJar(Path.of(entry), jars)) {
                     return null;
                 }
             }
-            return jars;
+            return List.copyOf(jars);
+        }
+
+        /** Adds {@code jar} and what its manifest's Class-Path names; false if any of them is not a jar. */
+        private static boolean addJar(Path jar, java.util.Set<Path> jars) {
+            if (!jars.add(jar)) {
+                return true; // named twice: the JVM reads it once
+            }
+            if (!Files.isRegularFile(jar)) {
+                return false;
+            }
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                java.util.jar.Manifest manifest = file.getManifest();
+                String more = manifest == null ? null
+                        : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+                for (String ref : more == null ? new String[0] : more.trim().split("\\s+")) {
+                    if (!ref.isEmpty() && (!ref.endsWith(".jar")
+                            || !addJar(jar.toAbsolutePath().getParent().resolve(ref).normalize(), jars))) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                return false;
+            }
         }
 
         /**

@@ -51,6 +51,12 @@ final class Worker {
     ScheduledFuture<?> timeout;
     ScheduledFuture<?> startTimeout;
     private volatile String killReason;
+    /** This worker writes the pool's AOT cache as it exits: its JVM then reports on that, which is not news. */
+    volatile boolean training;
+    /** EXIT or DRAIN has gone out: nothing of the user's runs any more. */
+    private volatile boolean toldToExit;
+    /** A trainer's output after it was told to exit, logged only if it wrote no cache. */
+    private final List<String> cacheReport = new ArrayList<>();
 
     Process process;
     long pid = -1;
@@ -97,6 +103,12 @@ final class Worker {
                                     outputTail.removeFirst();
                                 }
                                 outputTail.addLast(line);
+                                if (training && toldToExit) {
+                                    if (cacheReport.size() < TAIL_LINES) {
+                                        cacheReport.add(line);
+                                    }
+                                    continue;
+                                }
                             }
                             log("[worker " + id + "] " + line);
                         }
@@ -129,6 +141,13 @@ final class Worker {
             line.setLength(end - 1);
         }
         return cut ? line + "..." : line.toString();
+    }
+
+    /** What a trainer printed after it was told to exit (its JVM writing the AOT cache), oldest first. */
+    List<String> cacheReport() {
+        synchronized (outputTail) {
+            return List.copyOf(cacheReport);
+        }
     }
 
     /** Passes a line to the pool's log; a sink that throws loses that line, nothing else. */
@@ -284,10 +303,9 @@ final class Worker {
                 }
             }
             for (long c : ctl) {
-                if (c == EXIT) {
-                    out.begin(Wire.EXIT);
-                } else if (c == DRAIN) {
-                    out.begin(Wire.DRAIN);
+                if (c == EXIT || c == DRAIN) {
+                    toldToExit = true;
+                    out.begin(c == EXIT ? Wire.EXIT : Wire.DRAIN);
                 } else {
                     out.begin(Wire.CANCEL);
                     out.putLong(c);

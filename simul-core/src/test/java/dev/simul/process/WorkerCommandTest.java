@@ -21,12 +21,14 @@ class WorkerCommandTest {
     Path dir;
 
     @Test
-    void jarsIncludeThoseAManifestClassPathNamesResolvedAgainstItsJarsFolder() throws IOException {
+    void jarsIncludeThoseManifestsNameResolvedAgainstTheirJarsFolderAllTheWayDown() throws IOException {
         Files.createDirectories(dir.resolve("lib"));
-        Path lib = jar(dir.resolve("lib/core.jar"), null);
-        Path app = jar(dir.resolve("app.jar"), "lib/core.jar");
+        Path core = jar(dir.resolve("lib/core.jar"), null);
+        Path lab = jar(dir.resolve("lib/lab.jar"), "core.jar");
+        Path app = jar(dir.resolve("app.jar"), "lib/lab.jar lib/core.jar");
 
-        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).containsExactly(app, lib);
+        // A stale class from a jar two manifests down is as stale as one on the command line.
+        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).containsExactly(app, lab, core);
     }
 
     @Test
