@@ -1,6 +1,7 @@
 package dev.simul.lab.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class DownloadsTest {
@@ -57,6 +59,29 @@ class DownloadsTest {
             downloads.tearDown();
         }
         assertThat(ourFolders()).isEqualTo(before);
+    }
+
+    @Test
+    void aDownloadThatFailsLeavesNoFileInEveryMode(@TempDir Path dir) throws Exception {
+        Downloads downloads = new Downloads();
+        downloads.setUp(0.02); // 2 images at 2 ms
+        try {
+            for (String mode : Runners.modes()) {
+                Downloads.Job wrongBytes = new Downloads.Job(downloads.url(0), dir.resolve(mode + "-0.png").toString(),
+                        "0".repeat(64));
+                Downloads.Job missing = new Downloads.Job(downloads.url(7), dir.resolve(mode + "-7.png").toString(),
+                        "0".repeat(64));
+                try (Runner runner = Runners.of(mode)) {
+                    assertThatThrownBy(() -> runner.submit(() -> Downloads.fetch(wrongBytes)).get())
+                            .as(mode).hasMessageContaining("hashes to");
+                    assertThatThrownBy(() -> runner.submit(() -> Downloads.fetch(missing)).get())
+                            .as(mode).hasMessageContaining("answered 404");
+                }
+                assertThat(dir).as(mode + ": the files made while the answers travelled are gone").isEmptyDirectory();
+            }
+        } finally {
+            downloads.tearDown();
+        }
     }
 
     private static Set<Path> ourFolders() throws IOException {
