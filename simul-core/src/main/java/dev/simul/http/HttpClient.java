@@ -10,12 +10,10 @@ import dev.simul.net.Tcp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
@@ -80,8 +78,6 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
     private static final int READ_CHUNK = 64 * 1024;
 
     /** One host's pool. */
@@ -141,7 +137,7 @@ public final class HttpClient implements AutoCloseable {
     /** A client with {@code options}. */
     public HttpClient(Options options) {
         this.options = options;
-        this.limits = new HttpLimits(8 * 1024, 64 * 1024, 200, options.maxBody());
+        this.limits = ClientRules.limits(options.maxBody());
     }
 
     /** Connections opened so far (a pooled connection is opened once however often it is used). */
@@ -168,73 +164,27 @@ public final class HttpClient implements AutoCloseable {
      * @throws IllegalArgumentException  for a URL that is not http://host[:port]/...
      */
     public ClientResponse send(String method, String url, Headers headers, byte[] body) throws Exception {
-        URI uri = parse(url);
-        return Async.timeout(options.totalTimeout(), () -> follow(method, uri, headers, body));
+        ClientRules.Request first = new ClientRules.Request(method, ClientRules.parse(url), headers, body);
+        return Async.timeout(options.totalTimeout(), () -> follow(first));
     }
 
-    private static URI parse(String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + url, e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("only http:// and https:// URLs are supported, got " + url);
-        }
-        return uri;
-    }
-
-    private ClientResponse follow(String method, URI uri, Headers headers, byte[] body) throws Exception {
+    private ClientResponse follow(ClientRules.Request request) throws Exception {
         for (int redirects = 0; ; redirects++) {
-            ClientResponse response = exchange(method, uri, headers, body);
-            String location = response.headers().get("Location");
-            if (!REDIRECTS.contains(response.status()) || location == null) {
+            ClientResponse response = exchange(request);
+            request = ClientRules.redirect(request, response, redirects, options.maxRedirects());
+            if (request == null) {
                 return response;
             }
-            if (redirects == options.maxRedirects()) {
-                throw new IOException("more than " + options.maxRedirects() + " redirects, last to " + location);
-            }
-            URI next = parse(uri.resolve(location).toString());
-            if (uri.getScheme().equalsIgnoreCase("https") && next.getScheme().equalsIgnoreCase("http")) {
-                throw new IOException("refusing a redirect from https to http: " + next);
-            }
-            if (!sameOrigin(uri, next)) {
-                headers = withoutCredentials(headers); // never hand one site's credentials to another
-            }
-            uri = next;
-            if (response.status() == 303 || (response.status() <= 302 && method.equals("POST"))) {
-                method = "GET"; // what browsers do, and RFC 9110 allows
-                body = null;
-            }
         }
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && a.getPort() == b.getPort();
-    }
-
-    private static Headers withoutCredentials(Headers headers) {
-        Headers kept = new Headers();
-        for (int i = 0; i < headers.size(); i++) {
-            String name = headers.name(i);
-            if (!name.equalsIgnoreCase("Authorization") && !name.equalsIgnoreCase("Cookie")
-                    && !name.equalsIgnoreCase("Proxy-Authorization")) {
-                kept.add(name, headers.value(i));
-            }
-        }
-        return kept;
-    }
-
-    private ClientResponse exchange(String method, URI uri, Headers headers, byte[] body) throws Exception {
-        boolean https = uri.getScheme().equalsIgnoreCase("https");
-        int defaultPort = https ? 443 : 80;
-        int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
-        Host host = hosts.computeIfAbsent(uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getHost()
-                + ":" + port, k -> new Host(options.maxConnectionsPerHost()));
-        ByteBuffer request = encode(method, uri, port == defaultPort ? "" : ":" + port, headers, body);
+    private ClientResponse exchange(ClientRules.Request request) throws Exception {
+        Host host = hosts.computeIfAbsent(request.origin(), k -> new Host(options.maxConnectionsPerHost()));
+        ByteBuffer bytes = ClientRules.encode(request);
+        String method = request.method();
+        URI uri = request.uri();
+        int port = request.port();
+        boolean https = request.https();
         host.permits.acquire();
         try {
             Connection connection = host.idle.pollLast();
@@ -247,22 +197,22 @@ public final class HttpClient implements AutoCloseable {
                 connection = open(uri.getHost(), port, https);
             }
             try {
-                ClientResponse response = roundTrip(connection, method, request.duplicate());
-                keepOrClose(host, connection, response, headers);
+                ClientResponse response = roundTrip(connection, method, bytes.duplicate());
+                keepOrClose(host, connection, response, request);
                 return response;
-            } catch (StaleConnection stale) {
+            } catch (ClientRules.StaleConnection stale) {
                 connection.stream().close();
-                if (!reused || !IDEMPOTENT.contains(method)) {
-                    throw stale.getCause() instanceof Exception e ? e : stale;
+                if (!reused || !ClientRules.IDEMPOTENT.contains(method)) {
+                    throw stale.getCause();
                 }
                 Connection fresh = open(uri.getHost(), port, https); // the server closed the idle one: once more
                 try {
-                    ClientResponse response = roundTrip(fresh, method, request.duplicate());
-                    keepOrClose(host, fresh, response, headers);
+                    ClientResponse response = roundTrip(fresh, method, bytes.duplicate());
+                    keepOrClose(host, fresh, response, request);
                     return response;
-                } catch (StaleConnection again) {
+                } catch (ClientRules.StaleConnection again) {
                     fresh.stream().close();
-                    throw again.getCause() instanceof Exception e ? e : again;
+                    throw again.getCause();
                 } catch (Exception e) {
                     fresh.stream().close();
                     throw e;
@@ -292,20 +242,12 @@ public final class HttpClient implements AutoCloseable {
         return new Connection(stream, new ResponseParser(limits));
     }
 
-    private void keepOrClose(Host host, Connection connection, ClientResponse response, Headers sent) {
-        if (connection.reusable && response.keepAlive() && response.status() != 101
-                && !sent.hasToken("Connection", "close") && !connection.parser().inMessage()
+    private void keepOrClose(Host host, Connection connection, ClientResponse response, ClientRules.Request sent) {
+        if (ClientRules.keepable(sent, response, !connection.reusable, connection.parser().inMessage())
                 && host.idle.size() < options.maxConnectionsPerHost()) {
             host.idle.addLast(connection);
         } else {
             connection.stream().close();
-        }
-    }
-
-    /** A failure before any byte of the response arrived: on a reused connection, the server had closed it. */
-    private static final class StaleConnection extends Exception {
-        StaleConnection(Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
         }
     }
 
@@ -337,35 +279,10 @@ public final class HttpClient implements AutoCloseable {
             throw new IOException("bad response: " + e.getMessage(), e);
         } catch (IOException e) {
             if (!received) {
-                throw new StaleConnection(e);
+                throw new ClientRules.StaleConnection(e);
             }
             throw e;
         }
-    }
-
-    private static ByteBuffer encode(String method, URI uri, String portSuffix, Headers headers, byte[] body) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path += "?" + uri.getRawQuery();
-        }
-        StringBuilder head = new StringBuilder(128);
-        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-        head.append("Host: ").append(uri.getHost()).append(portSuffix).append("\r\n");
-        head.append("User-Agent: simul\r\n");
-        for (int i = 0; i < headers.size(); i++) {
-            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
-        }
-        if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer out = ByteBuffer.allocate(headBytes.length + (body == null ? 0 : body.length));
-        out.put(headBytes);
-        if (body != null) {
-            out.put(body);
-        }
-        return out.flip();
     }
 
     /** Closes the idle connections. */

@@ -32,7 +32,8 @@ class HttpClientTest {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
-    private static final HttpServer.Handler SERVER = request -> switch (request.path()) {
+    /** A server of a few paths, for the blocking client's tests too. */
+    static final HttpServer.Handler SERVER = request -> switch (request.path()) {
         case "/echo" -> HttpResponse.text(request.method() + " " + new String(request.body(), StandardCharsets.UTF_8));
         case "/redirect" -> HttpResponse.status(302).header("Location", "/echo?from=redirect");
         case "/loop" -> HttpResponse.status(302).header("Location", "/loop");

@@ -96,6 +96,22 @@ class HttpsClientTest {
     }
 
     @Test
+    void theBlockingClientGetsOverTlsAndRefusesACertificateItDoesNotTrust() throws Exception {
+        String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/hello";
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT.withTls(trusting()))) {
+            for (int i = 0; i < 3; i++) {
+                ClientResponse response = client.get(url);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("hello over");
+            }
+            assertThat(client.connectionsOpened()).isEqualTo(1);
+        }
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
+            assertThatThrownBy(() -> client.get(url)).isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    @Test
     void refusesACertificateItDoesNotTrust() throws Exception {
         String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/hello";
         try (EventLoop loop = new EventLoop()) {

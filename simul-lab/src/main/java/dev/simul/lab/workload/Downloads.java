@@ -1,6 +1,8 @@
 package dev.simul.lab.workload;
 
+import dev.simul.http.BlockingHttpClient;
 import dev.simul.http.ClientResponse;
+import dev.simul.http.HttpClient;
 import dev.simul.http.HttpServer;
 import dev.simul.lab.images.ImageServer;
 import dev.simul.lab.images.ImageSet;
@@ -12,10 +14,6 @@ import dev.simul.runner.Runners;
 import dev.simul.task.Wait;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Seed 003's experiment: download 100 images, here from an embedded {@link ImageServer} that answers each request
@@ -34,9 +30,12 @@ import java.util.concurrent.Future;
  * a temporary folder that is removed afterwards. Seed 003 used 10 threads and 5 processes; so do the
  * {@code threads} and {@code processes} modes here by default.
  *
- * <p>Clients: blocking modes use the JDK's {@link HttpClient} (in the JDK, keep-alive pooling, well tested: no
- * reason to write another blocking client); the loop mode uses simul's own client on the event loop, so that 100
- * downloads wait at once on one thread. At {@code --scale F}, F x 100 images at F x 100 ms.
+ * <p>Clients: the loop mode uses simul's {@link HttpClient} on the event loop, so that 100 downloads
+ * wait at once on one thread; the blocking modes use its twin {@link BlockingHttpClient}, with the same parser,
+ * limits and pooling, so that the modes differ in how they wait and in nothing else. (The JDK's
+ * {@code java.net.http.HttpClient}, used here before, hands every exchange to a selector thread and back: on 100
+ * virtual threads it took 5-10 ms more, and a fresh worker JVM spent 0.5 s warming it up.) At {@code --scale F},
+ * F x 100 images at F x 100 ms.
  */
 public final class Downloads extends Workload {
 
@@ -156,10 +155,10 @@ public final class Downloads extends Workload {
     /**
      * Downloads one image, checks its hash, writes it; returns its size. A portable task.
      *
-     * <p>The file is created while the response is on its way: creating a file costs this machine's disk about
-     * 75 us, as much as all the rest of a download's work, and done as each response lands the 100 creations piled
-     * up at the end of the run (about 10 ms). The bytes go in once all of them check out; a failed download leaves
-     * no file.
+     * <p>The file is made before the answer comes (on the loop, by a helper thread while the request goes out; on a
+     * thread, just before the request): creating a file costs this machine's disk about 75 us, as much as all the
+     * rest of a download's work, and done as each answer landed, the 100 creations piled up at the end of the run
+     * (10-30 ms). The bytes go in once all of them check out; a failed download leaves no file.
      */
     static long fetch(Job job) throws Exception {
         Path file = Path.of(job.file());
@@ -179,15 +178,9 @@ public final class Downloads extends Workload {
             }
             out = Async.await(creating);
         } else {
-            CompletableFuture<byte[]> response = onAThread(job.url()); // sent now, awaited once the file exists
+            out = create(file); // a thread of its own: the file first, then the wait for the answer
             try {
-                out = create(file);
-            } catch (Throwable t) {
-                response.cancel(true);
-                throw t;
-            }
-            try {
-                body = body(job.url(), response);
+                body = onAThread(job.url());
             } catch (Throwable t) {
                 discard(out, file);
                 throw t;
@@ -224,38 +217,21 @@ public final class Downloads extends Workload {
         }
     }
 
-    /** The body {@code response} brings, or what went wrong, as the client threw it. */
-    private static byte[] body(String url, Future<byte[]> response) throws Exception {
-        try {
-            return response.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-            throw cause instanceof Exception failure ? failure : new IOException("download: " + url, e);
-        }
-    }
-
+    /** simul's blocking client, one per JVM, for the blocking modes. */
     private static final class Clients {
-        /** The JDK client of blocking modes, one per JVM. */
-        static final HttpClient BLOCKING = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        static final BlockingHttpClient BLOCKING = new BlockingHttpClient(HttpClient.Options.DEFAULT
+                .withMaxConnectionsPerHost(1000));
     }
 
-    /** Sends the request at once; the future brings the body of a 200 answer, or fails. */
-    private static CompletableFuture<byte[]> onAThread(String url) {
-        return Clients.BLOCKING.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new java.io.UncheckedIOException(new IOException("download: " + url + " answered "
-                                + response.statusCode()));
-                    }
-                    return response.body();
-                });
+    private static byte[] onAThread(String url) throws Exception {
+        return ok(url, Clients.BLOCKING.get(url));
     }
 
     private static byte[] onTheLoop(String url) throws Exception {
-        dev.simul.http.HttpClient client = dev.simul.http.HttpClient.shared(dev.simul.http.HttpClient.Options.DEFAULT
-                .withMaxConnectionsPerHost(1000));
-        ClientResponse response = client.get(url);
+        return ok(url, HttpClient.shared(HttpClient.Options.DEFAULT.withMaxConnectionsPerHost(1000)).get(url));
+    }
+
+    private static byte[] ok(String url, ClientResponse response) throws IOException {
         if (response.status() != 200) {
             throw new IOException("download: " + url + " answered " + response.status());
         }
