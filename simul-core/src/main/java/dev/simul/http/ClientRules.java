@@ -124,6 +124,15 @@ final class ClientRules {
                 && !request.headers().hasToken("Connection", "close") && !parserInMessage;
     }
 
+    /** The response the connection's end completes (a close-delimited body), or why there is none. */
+    static ClientResponse lastResponse(ResponseParser parser) throws IOException, HttpException {
+        ClientResponse last = parser.finishAtEof();
+        if (last == null) {
+            throw new IOException("the server closed the connection without answering");
+        }
+        return last;
+    }
+
     /** The request's bytes: head and body in one buffer, so that they leave in one write. */
     static ByteBuffer encode(Request request) {
         URI uri = request.uri();

@@ -266,11 +266,7 @@ public final class HttpClient implements AutoCloseable {
                 byte[] bytes = Async.timeout(options.readTimeout(), () -> stream.read(READ_CHUNK));
                 if (bytes.length == 0) {
                     connection.reusable = false;
-                    ClientResponse last = parser.finishAtEof();
-                    if (last == null) {
-                        throw new IOException("the server closed the connection without answering");
-                    }
-                    return last;
+                    return ClientRules.lastResponse(parser);
                 }
                 received = true;
                 parser.feed(ByteBuffer.wrap(bytes));

@@ -169,17 +169,7 @@ class BlockingHttpClientTest {
 
     @Test
     void readsChunkedAndCloseDelimitedBodiesAndEnforcesTheBodyLimit() throws Exception {
-        String rawBase = "http://127.0.0.1:" + raw(conn -> {
-            String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 10_000), StandardCharsets.UTF_8);
-            if (head.startsWith("GET /chunked")) {
-                conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-                        .getBytes());
-            } else {
-                conn.write("HTTP/1.0 200 OK\r\n\r\nuntil the end".getBytes());
-            }
-            conn.drain();
-            Async.sleep(Duration.ofMillis(20));
-        });
+        String rawBase = "http://127.0.0.1:" + raw(HttpClientTest.FRAMINGS);
         String big = "http://127.0.0.1:" + http(SERVER) + "/big";
         try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT.withMaxBody(1000))) {
             assertThat(text(client.get(rawBase + "/chunked"))).isEqualTo("abcde");

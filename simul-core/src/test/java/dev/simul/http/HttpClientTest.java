@@ -109,20 +109,24 @@ class HttpClientTest {
         assertThat(most[0]).isEqualTo(3);
     }
 
+    /** Answers GET /chunked with a chunked body, anything else with a body that runs until the connection ends. */
+    static final TcpServer.Handler FRAMINGS = conn -> {
+        String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 10_000), StandardCharsets.UTF_8);
+        if (head.startsWith("GET /chunked")) {
+            conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                    .getBytes());
+        } else {
+            conn.write("HTTP/1.0 200 OK\r\n\r\nuntil the end".getBytes());
+        }
+        conn.drain();
+        Async.sleep(Duration.ofMillis(20));
+    };
+
     @Test
     void readsChunkedAndCloseDelimitedBodiesAndEnforcesTheBodyLimit() throws Exception {
         onLoop(() -> {
-            try (TcpServer raw = Tcp.listen("127.0.0.1", 0, 10, conn -> {
-                String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 10_000), StandardCharsets.UTF_8);
-                if (head.startsWith("GET /chunked")) {
-                    conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-                            .getBytes());
-                } else {
-                    conn.write("HTTP/1.0 200 OK\r\n\r\nuntil the end".getBytes());
-                }
-                conn.drain();
-                Async.sleep(Duration.ofMillis(20));
-            }); HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), SERVER);
+            try (TcpServer raw = Tcp.listen("127.0.0.1", 0, 10, FRAMINGS);
+                 HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), SERVER);
                  HttpClient client = new HttpClient(HttpClient.Options.DEFAULT.withMaxBody(1000))) {
                 String rawBase = "http://127.0.0.1:" + raw.port();
                 assertThat(text(client.get(rawBase + "/chunked"))).isEqualTo("abcde");
