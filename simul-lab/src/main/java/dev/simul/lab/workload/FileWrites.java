@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * Seed 004's {@code io_bound(i)}: 4 tasks, each writing "This is a sample text" 8**8 times to its own file. The
- * files go into a fresh temporary folder that is deleted after the run, even if it fails or the JVM is stopped
- * meanwhile (the seed leaves the clean-up to the user); a run that would fill the disk does not start. Each write goes through a buffered writer, as Python's {@code f.write} does.
+ * files go into a fresh temporary folder that {@link #afterRun} deletes, outside the timed run, whether the run
+ * failed or not, and a shutdown hook if the JVM is stopped meanwhile (the seed leaves the clean-up to the user);
+ * a run that would fill the disk does not start. Each write goes through a buffered writer, as Python's
+ * {@code f.write} does.
  */
 public final class FileWrites extends Workload {
 
@@ -24,6 +26,10 @@ public final class FileWrites extends Workload {
     private static final int TASKS = 4;
     /** Space left free for everything else on the disk. */
     private static final long MARGIN_BYTES = 64L << 20;
+
+    /** The folder of the last run's files, removed by {@link #afterRun}, and the hook that removes it at exit. */
+    private Path written;
+    private Thread cleanUp;
 
     static long writes(double scale) {
         return Math.max(1, Math.round(WRITES * scale));
@@ -42,38 +48,52 @@ public final class FileWrites extends Workload {
 
     @Override
     public void run(Runner runner, double scale) throws Exception {
+        afterRun(); // a caller that skipped it: the last run's files go now
         long writes = writes(scale);
         Path folder = Files.createTempDirectory("simul-files-");
-        // Deleted in the finally block; the hook covers a JVM stopped meanwhile (Ctrl-C, kill).
-        Thread cleanUp = new Thread(() -> deleteQuietly(folder), "simul-files-clean-up");
+        // Deleted by afterRun, outside the timed run (1.4 GB at scale 1 took this disk 0.26-0.48 s to delete);
+        // the hook covers a JVM stopped meanwhile (Ctrl-C, kill).
+        written = folder;
+        cleanUp = new Thread(() -> deleteQuietly(folder), "simul-files-clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
-        try {
-            long needed = TASKS * writes * TEXT.length();
-            long free = Files.getFileStore(folder).getUsableSpace();
-            if (needed > free - MARGIN_BYTES) {
-                throw new IllegalStateException("files: needs %.1f GB free in %s, only %.1f GB are; lower --scale"
-                        .formatted(needed / 1e9, folder.getParent(), free / 1e9));
-            }
-            List<String> files = IntStream.range(0, TASKS).mapToObj(i -> folder.resolve("file" + i + ".txt").toString())
-                    .toList();
-            // Wait.blocking: in place on a blocking mode; on the loop, on the loop's helper threads.
-            List<Long> sizes = runner.map(file -> Wait.blocking(() -> write(file, writes)), files);
-            long expected = writes * TEXT.length();
-            for (int i = 0; i < TASKS; i++) {
-                long onDisk = Files.size(Path.of(files.get(i)));
-                if (sizes.get(i) != expected || onDisk != expected) {
-                    throw new IllegalStateException("files: " + files.get(i) + " has " + onDisk + " bytes, expected "
-                            + expected);
-                }
-            }
-        } finally {
-            deleteRecursively(folder);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanUp);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook runs anyway, and finds nothing left
+        long needed = TASKS * writes * TEXT.length();
+        long free = Files.getFileStore(folder).getUsableSpace();
+        if (needed > free - MARGIN_BYTES) {
+            throw new IllegalStateException("files: needs %.1f GB free in %s, only %.1f GB are; lower --scale"
+                    .formatted(needed / 1e9, folder.getParent(), free / 1e9));
+        }
+        List<String> files = IntStream.range(0, TASKS).mapToObj(i -> folder.resolve("file" + i + ".txt").toString())
+                .toList();
+        // Wait.blocking: in place on a blocking mode; on the loop, on the loop's helper threads.
+        List<Long> sizes = runner.map(file -> Wait.blocking(() -> write(file, writes)), files);
+        long expected = writes * TEXT.length();
+        for (int i = 0; i < TASKS; i++) {
+            long onDisk = Files.size(Path.of(files.get(i)));
+            if (sizes.get(i) != expected || onDisk != expected) {
+                throw new IllegalStateException("files: " + files.get(i) + " has " + onDisk + " bytes, expected "
+                        + expected);
             }
         }
+    }
+
+    @Override
+    public void afterRun() throws IOException {
+        if (written == null) {
+            return;
+        }
+        deleteRecursively(written);
+        written = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway, and finds nothing left
+        }
+        cleanUp = null;
+    }
+
+    @Override
+    public void tearDown() throws IOException {
+        afterRun();
     }
 
     private static void deleteQuietly(Path folder) {

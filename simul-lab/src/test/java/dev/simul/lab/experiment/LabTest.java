@@ -121,6 +121,46 @@ class LabTest {
     }
 
     @Test
+    void cpuWorkOnTheLoopDoesNotFloodTheOutputWithSlowStepWarnings() throws Exception {
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(dev.simul.loop.EventLoop.class.getName());
+        log.addHandler(capture);
+        try {
+            Probe spinning = new Probe() {
+                @Override
+                public void run(Runner runner, double scale) throws Exception {
+                    super.run(runner, scale);
+                    runner.map(i -> {
+                        long end = System.nanoTime() + 250_000_000L; // a step 2.5 times the loop's warning threshold
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();
+                        }
+                        return i;
+                    }, List.of(1));
+                }
+            };
+            Lab.run(new LabConfig(List.of(spinning), List.of("loop"), null, 1, 1, 0), (a, b, c, d, e, f) -> { });
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertThat(records).extracting(java.util.logging.LogRecord::getMessage).noneMatch(m -> m.contains("has run"));
+    }
+
+    @Test
     void medianOfOddAndEvenCounts() {
         assertThat(Lab.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(Lab.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);

@@ -24,23 +24,40 @@ class FileWritesTest {
     }
 
     @Test
-    void removesItsFolderAfterEveryRun() throws Exception {
+    void keepsItsFilesUntilAfterRunOutsideTheTimedRunThenRemovesThem() throws Exception {
         Set<Path> before = ourFolders();
+        FileWrites files = new FileWrites();
         for (String mode : Runners.modes()) {
             try (Runner runner = Runners.of(mode)) {
-                new FileWrites().run(runner, 1e-4);
+                files.run(runner, 1e-4);
             }
+            Set<Path> added = ourFolders();
+            added.removeAll(before);
+            assertThat(added).as(mode + ": the run's folder, kept until afterRun").hasSize(1);
+            try (Stream<Path> written = Files.list(added.iterator().next())) {
+                assertThat(written.count()).isEqualTo(4);
+            }
+            files.afterRun();
+            assertThat(ourFolders()).isEqualTo(before);
         }
-        assertThat(ourFolders()).isEqualTo(before);
     }
 
     @Test
-    void removesItsFolderWhenATaskFails() throws Exception {
+    void afterRunRemovesTheFolderOfARunThatFailedAndTearDownOfOneNeverCleaned() throws Exception {
         Set<Path> before = ourFolders();
+        FileWrites files = new FileWrites();
         try (Runner runner = Runners.threads(2)) {
             runner.shutdown(); // every submit is now rejected: the run fails after creating its folder
-            assertThatThrownBy(() -> new FileWrites().run(runner, 1e-4)).isNotNull();
+            assertThatThrownBy(() -> files.run(runner, 1e-4)).isNotNull();
         }
+        files.afterRun();
+        assertThat(ourFolders()).isEqualTo(before);
+        try (Runner runner = Runners.threads(2)) {
+            files.run(runner, 1e-4);
+            files.run(runner, 1e-4); // the first run's folder goes when the second starts
+            assertThat(ourFolders()).hasSize(before.size() + 1);
+        }
+        files.tearDown();
         assertThat(ourFolders()).isEqualTo(before);
     }
 
