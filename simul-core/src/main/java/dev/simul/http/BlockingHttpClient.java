@@ -27,12 +27,16 @@ import javax.net.ssl.SSLSocket;
  * it back if the response lets it stay open. A reused connection that the server closed meanwhile fails before any
  * byte of the response; an idempotent request is then retried once on a new connection. Timeouts: connect and
  * read (no byte for that long) on the socket, and the total one across waiting for a permit, redirects included.
- * An interrupted virtual thread's request fails at once; a platform thread's waits out its read timeout.
+ * Writes are bounded by the total timeout too. An interrupted virtual thread's request fails at once and is not
+ * sent again; a platform thread's waits out its read timeout. Before a request that must not be sent twice (a
+ * POST) goes down a pooled connection, the client waits 1 ms to see that the server has not closed it.
  */
 public final class BlockingHttpClient implements AutoCloseable {
 
     /** Bytes read at once; a pooled connection keeps its buffer. */
     private static final int READ_CHUNK = 16 * 1024;
+    /** Requests up to this size are written without a watchdog: an idle connection's socket buffer takes them. */
+    private static final int UNWATCHED_WRITE = 64 * 1024;
 
     private final HttpClient.Options options;
     private final HttpLimits limits;
@@ -64,6 +68,22 @@ public final class BlockingHttpClient implements AutoCloseable {
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
             this.parser = new ResponseParser(limits);
+        }
+
+        /**
+         * Whether the server has left this idle connection alone: waits 1 ms for a byte, which must not come (the
+         * end, or bytes nobody asked for, mean it is unfit). OkHttp does the same before a non-idempotent request.
+         */
+        boolean healthy() {
+            try {
+                socket.setSoTimeout(1);
+                in.read(); // -1: the server closed it; a byte: one nobody asked for
+                return false;
+            } catch (SocketTimeoutException quiet) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         void close() {
@@ -132,6 +152,10 @@ public final class BlockingHttpClient implements AutoCloseable {
             synchronized (host.idle) {
                 connection = host.idle.pollLast();
             }
+            if (connection != null && !ClientRules.IDEMPOTENT.contains(request.method()) && !connection.healthy()) {
+                connection.close(); // what cannot be sent twice goes only down a connection known to be open
+                connection = null;
+            }
             boolean reused = connection != null;
             if (connection == null) {
                 connection = open(request, deadline);
@@ -142,7 +166,8 @@ public final class BlockingHttpClient implements AutoCloseable {
                 return response;
             } catch (ClientRules.StaleConnection stale) {
                 connection.close();
-                if (!reused || !ClientRules.IDEMPOTENT.contains(request.method())) {
+                if (!reused || !ClientRules.IDEMPOTENT.contains(request.method())
+                        || Thread.currentThread().isInterrupted()) { // interrupted: the JDK closed the socket
                     throw stale.getCause();
                 }
                 Connection fresh = open(request, deadline); // the server closed the idle one: once more
@@ -201,9 +226,9 @@ public final class BlockingHttpClient implements AutoCloseable {
     }
 
     private void keepOrClose(Host host, Connection connection, ClientResponse response, ClientRules.Request sent) {
-        if (!closed && ClientRules.keepable(sent, response, connection.ended, connection.parser.inMessage())) {
-            synchronized (host.idle) {
-                if (host.idle.size() < options.maxConnectionsPerHost()) {
+        if (ClientRules.keepable(sent, response, connection.ended, connection.parser.inMessage())) {
+            synchronized (host.idle) { // closed is read under the lock that close() empties the pool under
+                if (!closed && host.idle.size() < options.maxConnectionsPerHost()) {
                     host.idle.addLast(connection);
                     return;
                 }
@@ -218,8 +243,7 @@ public final class BlockingHttpClient implements AutoCloseable {
         parser.expect(request.method());
         boolean received = false;
         try {
-            connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
-            connection.out.flush();
+            write(connection, bytes, deadline);
             while (true) {
                 ClientResponse response = parser.next();
                 if (response != null) {
@@ -241,6 +265,38 @@ public final class BlockingHttpClient implements AutoCloseable {
                 throw new ClientRules.StaleConnection(e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Sends the request. A socket has no write timeout, so past what the socket's buffer surely takes at once, a
+     * watchdog closes the socket at the deadline: a server that never reads cannot hold the caller forever.
+     */
+    private void write(Connection connection, ByteBuffer bytes, long deadline) throws IOException, TimeoutException {
+        if (bytes.remaining() <= UNWATCHED_WRITE) {
+            connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watchdog = Thread.ofVirtual().name("simul-http-write-deadline").start(() -> {
+            try {
+                TimeUnit.NANOSECONDS.sleep(deadline - System.nanoTime());
+                expired.set(true);
+                connection.close();
+            } catch (InterruptedException written) {
+                // the write ended in time
+            }
+        });
+        try {
+            connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new TimeoutException("the server took no more of the request within the total timeout of "
+                        + options.totalTimeout());
+            }
+            throw e;
+        } finally {
+            watchdog.interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.simul.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
@@ -9,17 +10,22 @@ import dev.simul.loop.sync.Event;
 import dev.simul.net.Tcp;
 import dev.simul.net.TcpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +199,89 @@ class BlockingHttpClientTest {
             Thread.sleep(50); // the server's close reaches the pooled connection
             assertThat(text(client.get(url))).isEqualTo("ok");
             assertThat(connections.get()).isEqualTo(2);
+        }
+    }
+
+    /** Answers one request per connection with keep-alive, then closes it (as a server's idle timeout does). */
+    private int oneRequestPerConnection(AtomicInteger connections) throws Exception {
+        return raw(conn -> {
+            connections.incrementAndGet();
+            conn.readUntil("\r\n\r\n".getBytes(), 10_000);
+            conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+            conn.drain();
+        });
+    }
+
+    @Test
+    void aPostAfterTheServerClosedThePooledConnectionGoesThrough() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        String url = "http://127.0.0.1:" + oneRequestPerConnection(connections) + "/";
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
+            assertThat(client.get(url).status()).isEqualTo(200);
+            Thread.sleep(100); // the server's close reaches the pooled connection
+            ClientResponse posted = client.post(url, "text/plain", "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(posted.body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void aServerThatNeverReadsCannotHoldARequestPastTheTotalTimeout() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Socket> accepted = threads.submit(() -> server.accept()); // and never read
+            BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT
+                    .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1)));
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/upload";
+            Future<ClientResponse> post = threads.submit(() -> client.post(url, "application/octet-stream",
+                    new byte[64 << 20]));
+            try {
+                post.get(10, TimeUnit.SECONDS);
+                fail("a server that reads nothing answered");
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(TimeoutException.class); // what the Javadoc says
+            } catch (TimeoutException stillWriting) {
+                fail("still blocked in write 10 s after a total timeout of 1 s");
+            } finally {
+                accepted.get().close(); // frees the writer
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedVirtualThreadsRequestIsNotSentAgain() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
+        String url = "http://127.0.0.1:" + raw(conn -> {
+            connections.incrementAndGet();
+            while (true) {
+                conn.readUntil("\r\n\r\n".getBytes(), 10_000);
+                if (requests.incrementAndGet() > 1) {
+                    Async.sleep(Duration.ofSeconds(5)); // a slow answer
+                }
+                conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+                conn.drain();
+            }
+        }) + "/";
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
+            client.get(url); // pools the connection
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread v = Thread.ofVirtual().start(() -> {
+                try {
+                    client.get(url);
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            while (requests.get() < 2) {
+                Thread.sleep(5); // until the server holds the second request: the client is reading
+            }
+            v.interrupt();
+            v.join();
+            Thread.sleep(200);
+            assertThat(failure.get()).as("it failed").isNotNull();
+            assertThat(requests.get()).as("requests the server received").isEqualTo(2);
+            assertThat(client.connectionsOpened()).isEqualTo(1);
         }
     }
 
