@@ -108,6 +108,7 @@ public final class Downloads extends Workload {
     @Override
     public void tearDown() throws Exception {
         afterRun();
+        closeBlockingClient(); // its idle connections were to this server
         if (serverLoop != null) {
             serverLoop.stop();
             serverThread.join();
@@ -165,18 +166,17 @@ public final class Downloads extends Workload {
         byte[] body;
         FileChannel out;
         if (Coroutine.current() != null) {
-            Coroutine<FileChannel> creating = Async.spawn(() -> Wait.blocking(() -> create(file)));
+            PendingFile pending = new PendingFile(file);
+            // A coroutine of its own, so that it starts once this one's request is out: made first, 100 files
+            // would hold up the connects that start the 100 downloads (measured: loop 0.127 s against 0.119 s).
+            Coroutine<FileChannel> creating = Async.spawn(() -> Wait.blocking(pending::create));
             try {
                 body = onTheLoop(job.url());
+                out = Async.await(creating);
             } catch (Throwable t) {
-                try {
-                    discard(Async.await(creating), file);
-                } catch (Exception | Error noFile) {
-                    // not created (or cancelled meanwhile: the run's folder is removed after it anyway)
-                }
+                pending.abandon(); // failed or cancelled: the file goes, now or once the helper has made it
                 throw t;
             }
-            out = Async.await(creating);
         } else {
             out = create(file); // a thread of its own: the file first, then the wait for the answer
             try {
@@ -208,6 +208,45 @@ public final class Downloads extends Workload {
         return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
+    /**
+     * The file a download on the loop has a helper thread make while its request is out. The download may fail or
+     * be cancelled before the helper is done: whichever of the two comes second closes and deletes the file.
+     */
+    private static final class PendingFile {
+        private final Path file;
+        private FileChannel channel; // guarded by this
+        private boolean abandoned; // guarded by this
+
+        PendingFile(Path file) {
+            this.file = file;
+        }
+
+        /** On a helper thread: makes the file, unless the download was given up meanwhile (then null). */
+        FileChannel create() throws IOException {
+            FileChannel made = Downloads.create(file);
+            synchronized (this) {
+                if (!abandoned) {
+                    channel = made;
+                    return made;
+                }
+            }
+            discard(made, file);
+            return null;
+        }
+
+        /** The download failed or was cancelled. */
+        void abandon() {
+            FileChannel made;
+            synchronized (this) {
+                abandoned = true;
+                made = channel;
+            }
+            if (made != null) {
+                discard(made, file);
+            }
+        }
+    }
+
     /** Closes and deletes the file of a download that failed. */
     private static void discard(FileChannel out, Path file) {
         try (out) {
@@ -217,14 +256,25 @@ public final class Downloads extends Workload {
         }
     }
 
-    /** simul's blocking client, one per JVM, for the blocking modes. */
-    private static final class Clients {
-        static final BlockingHttpClient BLOCKING = new BlockingHttpClient(HttpClient.Options.DEFAULT
-                .withMaxConnectionsPerHost(1000));
+    /** simul's blocking client for the blocking modes: one per JVM at a time, closed (idle sockets too) by tearDown. */
+    private static BlockingHttpClient blocking; // guarded by Downloads.class
+
+    private static synchronized BlockingHttpClient blockingClient() {
+        if (blocking == null) {
+            blocking = new BlockingHttpClient(HttpClient.Options.DEFAULT.withMaxConnectionsPerHost(1000));
+        }
+        return blocking;
+    }
+
+    private static synchronized void closeBlockingClient() {
+        if (blocking != null) {
+            blocking.close();
+            blocking = null;
+        }
     }
 
     private static byte[] onAThread(String url) throws Exception {
-        return ok(url, Clients.BLOCKING.get(url));
+        return ok(url, blockingClient().get(url));
     }
 
     private static byte[] onTheLoop(String url) throws Exception {

@@ -5,10 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
+import dev.simul.loop.Async;
+import dev.simul.loop.Coroutine;
+import dev.simul.loop.EventLoop;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -81,6 +91,63 @@ class DownloadsTest {
             }
         } finally {
             downloads.tearDown();
+        }
+    }
+
+    @Test
+    void aDownloadOnTheLoopThatFailsOrIsCancelledBeforeItsFileExistsLeavesNoFileAndNoOpenChannel(@TempDir Path dir)
+            throws Exception {
+        Path refused = dir.resolve("refused.png");
+        Path cancelled = dir.resolve("cancelled.png");
+        CountDownLatch gate = new CountDownLatch(1);
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String nobody = "http://127.0.0.1:" + closed.getLocalPort() + "/0.png";
+            closed.close(); // nothing listens there: the request fails at once
+            String noAnswer = "http://127.0.0.1:" + silent.getLocalPort() + "/0.png"; // accepts, never answers
+            try (EventLoop loop = new EventLoop()) {
+                loop.run(() -> {
+                    // Every helper thread is busy (a loaded machine, or 100 creations queued): the files wait.
+                    for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 4; i++) {
+                        loop.defaultExecutor().submit(() -> {
+                            gate.await();
+                            return null;
+                        });
+                    }
+                    try {
+                        Coroutine<Long> failing = Async.spawn(() -> Downloads.fetch(new Downloads.Job(nobody,
+                                refused.toString(), "0".repeat(64))));
+                        assertThatThrownBy(() -> Async.await(failing)).hasRootCauseInstanceOf(ConnectException.class);
+                        Coroutine<Long> waiting = Async.spawn(() -> Downloads.fetch(new Downloads.Job(noAnswer,
+                                cancelled.toString(), "0".repeat(64))));
+                        Async.sleep(Duration.ofMillis(50)); // it waits for the answer
+                        waiting.cancel(true);
+                        assertThatThrownBy(() -> Async.await(waiting)).isInstanceOf(CancellationException.class);
+                    } finally {
+                        gate.countDown(); // the two files are made now, after their downloads were given up
+                    }
+                    return null;
+                });
+            } // closing the loop waits for its helper threads
+        }
+        assertThat(openDescriptorsOf(dir)).as("channels still open").isEmpty();
+        assertThat(dir).as("a download given up leaves no file").isEmptyDirectory();
+    }
+
+    /** The descriptors of this process open on files in {@code dir} (Linux), or none where /proc is missing. */
+    private static List<Path> openDescriptorsOf(Path dir) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.list(fds)) {
+            return all.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).startsWith(dir.toAbsolutePath());
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false;
+                }
+            }).toList();
         }
     }
 
