@@ -520,7 +520,7 @@ public final class ProcessPool extends AbstractRunner {
                 trainer = null;
             }
         }
-        if (trained != null && !command.install(trained)) {
+        if (trained != null && !command.install(trained, w.exitedCleanly())) {
             // Its JVM's report on writing the cache is logged only when there is no cache to show for it.
             for (String line : w.cacheReport()) {
                 w.log("[worker " + w.id + "] " + line);
@@ -898,12 +898,13 @@ public final class ProcessPool extends AbstractRunner {
         }
 
         /**
-         * Puts a trainer's archive in place, if it wrote one, and says whether it did; a failure only means no
+         * Puts a trainer's archive in place, if it wrote one and exited cleanly (a killed trainer may have left
+         * half a file, which a JVM would silently ignore), and says whether it did; a failure only means no
          * archive yet.
          */
-        boolean install(Path trained) {
+        boolean install(Path trained, boolean exitedCleanly) {
             try {
-                if (Files.isRegularFile(trained) && Files.size(trained) > 0) {
+                if (exitedCleanly && Files.isRegularFile(trained) && Files.size(trained) > 0) {
                     Files.move(trained, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     return true;
                 }
@@ -923,18 +924,37 @@ public final class ProcessPool extends AbstractRunner {
             }
         }
 
+        /** The pid of the pool a trainer's file belongs to ({@code worker-HASH.aot.PID.NANOS.tmp.aot...}), or null. */
+        static Long poolPid(String name) {
+            String[] parts = name.split("\\.");
+            try {
+                return parts.length > 3 && parts[1].equals("aot") ? Long.parseLong(parts[2]) : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
         /** Caches kept per user: the most recently written; older ones were for class paths since rebuilt. */
         static final int CACHES_KEPT = 8;
 
-        /** Keeps the {@link #CACHES_KEPT} newest caches, and drops leftovers of trainers gone for an hour. */
+        /**
+         * Keeps the {@link #CACHES_KEPT} newest caches, and drops the files of trainers whose pool is gone. Such a
+         * file is named after its pool's pid ({@link #trainingOutput}), and a trainer's configuration file keeps
+         * the time it started at until it exits: age alone would not tell a dead trainer from a slow one.
+         */
         static void prune(Path dir) {
             try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-                long hourAgo = System.currentTimeMillis() - 3_600_000;
+                long now = System.currentTimeMillis();
                 List<Path> caches = new ArrayList<>();
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
-                    if (name.contains(".tmp.aot") && Files.getLastModifiedTime(f).toMillis() < hourAgo) {
-                        Files.deleteIfExists(f);
+                    if (name.contains(".tmp.aot")) {
+                        long age = now - Files.getLastModifiedTime(f).toMillis();
+                        Long pool = poolPid(name);
+                        boolean poolGone = pool != null && ProcessHandle.of(pool).map(p -> !p.isAlive()).orElse(true);
+                        if (poolGone ? age > 60_000 : pool == null && age > 86_400_000) {
+                            Files.deleteIfExists(f);
+                        }
                     } else if (name.startsWith("worker-") && name.endsWith(".aot") && !name.contains(".tmp")) {
                         caches.add(f);
                     }

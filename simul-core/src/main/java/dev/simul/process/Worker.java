@@ -53,10 +53,14 @@ final class Worker {
     private volatile String killReason;
     /** This worker writes the pool's AOT cache as it exits: its JVM then reports on that, which is not news. */
     volatile boolean training;
-    /** EXIT or DRAIN has gone out: nothing of the user's runs any more. */
+    /** EXIT or DRAIN has gone out: a trainer's JVM reports on the cache it writes from now on. */
     private volatile boolean toldToExit;
-    /** A trainer's output after it was told to exit, logged only if it wrote no cache. */
-    private final List<String> cacheReport = new ArrayList<>();
+    /** The JVM's report on writing a trainer's AOT cache, logged only if no cache came of it. */
+    private final ArrayDeque<String> cacheReport = new ArrayDeque<>();
+    /** The lines of that report (JDK 25); anything else a trainer prints is its own output, logged as usual. */
+    private static final java.util.regex.Pattern AOT_REPORT = java.util.regex.Pattern.compile("Temporary "
+            + "AOTConfiguration recorded|Launching child process .* to assemble AOT cache|Picked up JAVA_TOOL_OPTIONS"
+            + "|Reading AOTConfiguration|AOTCache creation is complete|Removed temporary AOT configuration");
 
     Process process;
     long pid = -1;
@@ -103,10 +107,11 @@ final class Worker {
                                     outputTail.removeFirst();
                                 }
                                 outputTail.addLast(line);
-                                if (training && toldToExit) {
-                                    if (cacheReport.size() < TAIL_LINES) {
-                                        cacheReport.add(line);
+                                if (training && toldToExit && AOT_REPORT.matcher(line).lookingAt()) {
+                                    if (cacheReport.size() == TAIL_LINES) {
+                                        cacheReport.removeFirst();
                                     }
+                                    cacheReport.addLast(line);
                                     continue;
                                 }
                             }
@@ -260,7 +265,9 @@ final class Worker {
                 // closing anyway
             }
             try {
-                if (!awaitExit(TimeUnit.SECONDS.toNanos(2))) {
+                // A trainer writes the AOT cache as it exits (1.5 s on 2 busy cores): killed meanwhile, it would
+                // leave a truncated cache.
+                if (!awaitExit(TimeUnit.SECONDS.toNanos(training ? 30 : 2))) {
                     kill();
                     awaitExit(TimeUnit.SECONDS.toNanos(5));
                 }
@@ -359,6 +366,11 @@ final class Worker {
     }
 
     /** Kills it, saying why (for its crash report). */
+    /** Whether the process ended by itself with status 0: not killed, not crashed. */
+    boolean exitedCleanly() {
+        return killReason == null && !process.isAlive() && process.exitValue() == 0;
+    }
+
     void killedBecause(String reason) {
         if (killReason == null) {
             killReason = reason;

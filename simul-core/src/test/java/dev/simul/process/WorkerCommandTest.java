@@ -40,20 +40,27 @@ class WorkerCommandTest {
     }
 
     @Test
-    void pruneKeepsTheNewestCachesAndDropsOnlyStaleTrainerLeftovers() throws IOException {
+    void pruneKeepsTheNewestCachesAndDropsOnlyTheFilesOfTrainersWhosePoolIsGone() throws Exception {
         long now = System.currentTimeMillis();
         for (int i = 0; i < ProcessPool.WorkerCommand.CACHES_KEPT + 3; i++) {
             touch(dir.resolve("worker-" + i + ".aot"), now - i * 60_000L);
         }
-        touch(dir.resolve("worker-x.aot.tmp.aot123"), now - 2 * 3_600_000L); // a trainer gone two hours ago
-        touch(dir.resolve("worker-y.aot.tmp.aot456"), now); // a trainer still writing
+        Process gone = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        long alive = ProcessHandle.current().pid();
+        // A pool that is gone: its trainer's files go.
+        touch(dir.resolve("worker-x.aot." + gone.pid() + ".1.tmp.aot"), now - 2 * 60_000L);
+        touch(dir.resolve("worker-x.aot." + gone.pid() + ".1.tmp.aot.config"), now - 2 * 60_000L);
+        // A live pool's trainer, running for two hours: its configuration file keeps its start time until it exits.
+        touch(dir.resolve("worker-y.aot." + alive + ".2.tmp.aot.config"), now - 2 * 3_600_000L);
 
         ProcessPool.WorkerCommand.prune(dir);
 
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     "worker-0.aot", "worker-1.aot", "worker-2.aot", "worker-3.aot", "worker-4.aot", "worker-5.aot",
-                    "worker-6.aot", "worker-7.aot", "worker-y.aot.tmp.aot456");
+                    "worker-6.aot", "worker-7.aot", "worker-y.aot." + alive + ".2.tmp.aot.config");
         }
     }
 
