@@ -108,7 +108,7 @@ public final class Downloads extends Workload {
     @Override
     public void tearDown() throws Exception {
         afterRun();
-        closeBlockingClient(); // its idle connections were to this server
+        closeBlockingClient(); // a run that failed before closing it
         if (serverLoop != null) {
             serverLoop.stop();
             serverThread.join();
@@ -130,7 +130,14 @@ public final class Downloads extends Workload {
             jobs.add(new Job(url(i),
                     folder.resolve(i + ".png").toString(), images.sha256(i)));
         }
-        List<Long> sizes = runner.map(Downloads::fetch, jobs);
+        List<Long> sizes;
+        try {
+            sizes = runner.map(Downloads::fetch, jobs);
+        } finally {
+            // Every run opens its own connections, in every mode: the loop's client goes with its runner's loop,
+            // and this one goes here, in the timed part as that one does (else a run would reuse the last one's).
+            closeBlockingClient();
+        }
         for (int i = 0; i < jobs.size(); i++) {
             long onDisk = Files.size(Path.of(jobs.get(i).file()));
             if (onDisk != images.png(i).length || sizes.get(i) != onDisk) {
@@ -256,7 +263,7 @@ public final class Downloads extends Workload {
         }
     }
 
-    /** simul's blocking client for the blocking modes: one per JVM at a time, closed (idle sockets too) by tearDown. */
+    /** simul's blocking client for the blocking modes: one per run (per worker JVM in {@code processes}). */
     private static BlockingHttpClient blocking; // guarded by Downloads.class
 
     private static synchronized BlockingHttpClient blockingClient() {
