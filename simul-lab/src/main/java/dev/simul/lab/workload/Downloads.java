@@ -30,12 +30,13 @@ import java.util.concurrent.CompletableFuture;
  * a temporary folder that is removed afterwards. Seed 003 used 10 threads and 5 processes; so do the
  * {@code threads} and {@code processes} modes here by default.
  *
- * <p>Clients: the loop mode uses simul's {@link HttpClient} on the event loop, so that 100 downloads
- * wait at once on one thread; the blocking modes use its twin {@link BlockingHttpClient}, with the same parser,
- * limits and pooling, so that the modes differ in how they wait and in nothing else. (The JDK's
- * {@code java.net.http.HttpClient}, used here before, hands every exchange to a selector thread and back: on 100
- * virtual threads it took 5-10 ms more, and a fresh worker JVM spent 0.5 s warming it up.) At {@code --scale F},
- * F x 100 images at F x 100 ms.
+ * <p>Clients: the loop mode uses simul's {@link HttpClient} on the event loop, so that 100 downloads wait at once
+ * on one thread; the blocking modes use its twin {@link BlockingHttpClient}, with the same parser, limits and
+ * pooling, so that the modes differ in how they wait and in nothing else. Each run opens its own connections in
+ * every mode. (The JDK's {@code java.net.http.HttpClient}, used here before, hands every exchange to a selector
+ * thread and back: on 100 virtual threads it took about 5 ms more in a probe, and the 5 fresh worker JVMs of
+ * {@code processes} spent about 0.8 s more per run warming it up.) At {@code --scale F}, F x 100 images at F x
+ * 100 ms.
  */
 public final class Downloads extends Workload {
 
