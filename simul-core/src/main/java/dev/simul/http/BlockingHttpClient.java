@@ -160,31 +160,22 @@ public final class BlockingHttpClient implements AutoCloseable {
             if (connection == null) {
                 connection = open(request, deadline);
             }
-            try {
-                ClientResponse response = roundTrip(connection, request, bytes, deadline);
-                keepOrClose(host, connection, response, request);
-                return response;
-            } catch (ClientRules.StaleConnection stale) {
-                connection.close();
-                if (!reused || !ClientRules.IDEMPOTENT.contains(request.method())
-                        || Thread.currentThread().isInterrupted()) { // interrupted: the JDK closed the socket
-                    throw stale.getCause();
-                }
-                Connection fresh = open(request, deadline); // the server closed the idle one: once more
+            for (boolean retried = false; ; retried = true) {
                 try {
-                    ClientResponse response = roundTrip(fresh, request, bytes, deadline);
-                    keepOrClose(host, fresh, response, request);
+                    ClientResponse response = roundTrip(connection, request, bytes, deadline);
+                    keepOrClose(host, connection, response, request);
                     return response;
-                } catch (ClientRules.StaleConnection again) {
-                    fresh.close();
-                    throw again.getCause();
+                } catch (ClientRules.StaleConnection stale) {
+                    connection.close();
+                    if (!reused || retried || !ClientRules.IDEMPOTENT.contains(request.method())
+                            || Thread.currentThread().isInterrupted()) { // interrupted: the JDK closed the socket
+                        throw stale.getCause();
+                    }
+                    connection = open(request, deadline); // the server closed the idle one: once more
                 } catch (IOException | TimeoutException | RuntimeException | Error e) {
-                    fresh.close();
+                    connection.close();
                     throw e;
                 }
-            } catch (IOException | TimeoutException | RuntimeException | Error e) {
-                connection.close();
-                throw e;
             }
         } finally {
             host.permits.release();
