@@ -51,8 +51,8 @@ final class LabCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + LabConfig.DEFAULT_WARMUP_S,
-            description = "unmeasured runs per cell first, until S seconds have passed; at least one"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "unmeasured runs per cell first: at least one and S seconds, then while the JIT is"
+                    + " still compiling, up to 3 x S (default: ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--scale", paramLabel = "F", defaultValue = "" + LabConfig.DEFAULT_SCALE,

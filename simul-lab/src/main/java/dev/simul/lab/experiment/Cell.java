@@ -12,10 +12,12 @@ import java.util.List;
  * @param wallS    median wall seconds
  * @param cpuS     median CPU seconds
  * @param speedup  the sequential median divided by this one, or null without a sequential cell
- * @param runs     every measured run, in order (the warm-up run is not included)
+ * @param runs     every measured run, in order (the warm-up runs are not included)
+ * @param warmupRuns the unmeasured runs before them
+ * @param warmupS  how long those took, in seconds
  */
 public record Cell(String workload, String mode, int workers, int tasks, double wallS, double cpuS, Double speedup,
-                   List<Measurement> runs) {
+                   List<Measurement> runs, int warmupRuns, double warmupS) {
 
     /** CPU seconds per wall second: how many cores were busy on average. */
     public double coresBusy() {
@@ -23,6 +25,6 @@ public record Cell(String workload, String mode, int workers, int tasks, double 
     }
 
     Cell withSpeedup(Double speedup) {
-        return new Cell(workload, mode, workers, tasks, wallS, cpuS, speedup, runs);
+        return new Cell(workload, mode, workers, tasks, wallS, cpuS, speedup, runs, warmupRuns, warmupS);
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * @param workers   workers for modes that take a count (threads); null for each mode's default
  * @param repeat    measured runs per cell, after the warm-up
  * @param scale     size and duration factor; 1.0 = the seeds' sizes
- * @param warmupS   each cell's warm-up: unmeasured runs until this many seconds have passed, and at least one
+ * @param warmupS   each cell's warm-up: unmeasured runs for at least this many seconds and one run, then while
+ *                  the JIT is still busy, up to three times as long (see {@link Lab})
  */
 public record LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale,
                         double warmupS) {
@@ -20,8 +21,8 @@ public record LabConfig(List<Workload> workloads, List<String> modes, Integer wo
     public static final double DEFAULT_SCALE = 0.3;
 
     /**
-     * The default warm-up, in seconds: enough for the JIT to compile a short workload's hot paths (a 0.1 s
-     * download run gets about ten warm-up runs), one run of a long one.
+     * The default warm-up, in seconds: one run of a long workload, which settles the JIT; a short one goes on
+     * while the JIT compiles, up to 3 s (a 0.1 s download run gets ten to thirty warm-up runs).
      */
     public static final double DEFAULT_WARMUP_S = 1.0;
 

@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Seed 003's experiment: download 100 images, here from an embedded {@link ImageServer} that answers each request
@@ -164,35 +167,23 @@ public final class Downloads extends Workload {
     /**
      * Downloads one image, checks its hash, writes it; returns its size. A portable task.
      *
-     * <p>The file is made before the answer comes (on the loop, by a helper thread while the request goes out; on a
-     * thread, just before the request): creating a file costs this machine's disk about 75 us, as much as all the
-     * rest of a download's work, and done as each answer landed, the 100 creations piled up at the end of the run
-     * (10-30 ms). The bytes go in once all of them check out; a failed download leaves no file.
+     * <p>The file is made while the request is out, by a helper: creating a file costs this machine's disk about
+     * 75 us, as much as all the rest of a download's work. Made as each answer landed, the 100 creations piled up
+     * at the end of the run (10-30 ms); made by each download before its request, they held up the connects that
+     * start the other downloads (virtual threads: the last of 100 requests left 5-26 ms after the first, against
+     * 2-5 ms with a helper). The bytes go in once all of them check out; a failed download leaves no file.
      */
     static long fetch(Job job) throws Exception {
         Path file = Path.of(job.file());
+        PendingFile pending = PendingFile.start(file);
         byte[] body;
         FileChannel out;
-        if (Coroutine.current() != null) {
-            PendingFile pending = new PendingFile(file);
-            // A coroutine of its own, so that it starts once this one's request is out: made first, 100 files
-            // would hold up the connects that start the 100 downloads (measured: loop 0.127 s against 0.119 s).
-            Coroutine<FileChannel> creating = Async.spawn(() -> Wait.blocking(pending::create));
-            try {
-                body = onTheLoop(job.url());
-                out = Async.await(creating);
-            } catch (Throwable t) {
-                pending.abandon(); // failed or cancelled: the file goes, now or once the helper has made it
-                throw t;
-            }
-        } else {
-            out = create(file); // a thread of its own: the file first, then the wait for the answer
-            try {
-                body = onAThread(job.url());
-            } catch (Throwable t) {
-                discard(out, file);
-                throw t;
-            }
+        try {
+            body = Coroutine.current() != null ? onTheLoop(job.url()) : onAThread(job.url());
+            out = pending.await();
+        } catch (Throwable t) {
+            pending.abandon(); // failed or cancelled: the file goes, now or once the helper has made it
+            throw t;
         }
         try (out) {
             String sha = ImageSet.sha256(body);
@@ -217,40 +208,81 @@ public final class Downloads extends Workload {
     }
 
     /**
-     * The file a download on the loop has a helper thread make while its request is out. The download may fail or
-     * be cancelled before the helper is done: whichever of the two comes second closes and deletes the file.
+     * The file a helper makes while its download's request is out: in a coroutine, the loop's helper threads (from
+     * a coroutine of its own, so that it starts once this one's request is out); on a thread, a virtual thread of
+     * its own, queued behind the downloads already started, so that their connects go first. The download may fail
+     * or be cancelled before the helper is done: whichever of the two comes second closes and deletes the file.
      */
     private static final class PendingFile {
         private final Path file;
+        private final Future<FileChannel> made;
         private FileChannel channel; // guarded by this
         private boolean abandoned; // guarded by this
 
-        PendingFile(Path file) {
+        private PendingFile(Path file, boolean onTheLoop) {
             this.file = file;
+            if (onTheLoop) {
+                made = Async.spawn(() -> Wait.blocking(this::create));
+            } else {
+                FutureTask<FileChannel> task = new FutureTask<>(this::create);
+                Thread.ofVirtual().name("simul-download-file").start(task);
+                made = task;
+            }
         }
 
-        /** On a helper thread: makes the file, unless the download was given up meanwhile (then null). */
-        FileChannel create() throws IOException {
-            FileChannel made = Downloads.create(file);
+        static PendingFile start(Path file) {
+            return new PendingFile(file, Coroutine.current() != null);
+        }
+
+        /** The helper's work: makes the file, unless the download was given up meanwhile (then null). */
+        private FileChannel create() throws IOException {
+            FileChannel channel = Downloads.create(file);
             synchronized (this) {
                 if (!abandoned) {
-                    channel = made;
-                    return made;
+                    this.channel = channel;
+                    return channel;
                 }
             }
-            discard(made, file);
+            discard(channel, file);
             return null;
         }
 
-        /** The download failed or was cancelled. */
+        /** Waits for the file; throws what making it threw. */
+        FileChannel await() throws Exception {
+            try {
+                return Wait.await(made);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        /**
+         * The download failed or was cancelled. On a thread, waits for the helper (one file's creation) so that
+         * the file is gone when the download returns; a loop's helpers are waited for when the loop closes.
+         */
         void abandon() {
-            FileChannel made;
+            FileChannel channel;
             synchronized (this) {
                 abandoned = true;
-                made = channel;
+                channel = this.channel;
             }
-            if (made != null) {
-                discard(made, file);
+            if (channel != null) {
+                discard(channel, file);
+            } else if (made instanceof FutureTask<FileChannel> helper) {
+                boolean interrupted = Thread.interrupted();
+                while (true) {
+                    try {
+                        helper.get(); // null, or the file it made: discarded by create, as abandoned was set
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        break; // it made no file
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

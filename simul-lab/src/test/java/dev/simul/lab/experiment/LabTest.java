@@ -2,6 +2,7 @@ package dev.simul.lab.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.simul.lab.workload.Workload;
 import dev.simul.runner.Runner;
@@ -96,11 +97,56 @@ class LabTest {
             }
         };
         List<Integer> runIndexes = new ArrayList<>();
-        Lab.run(new LabConfig(List.of(probe), List.of("sequential"), null, 2, 1, 1.0),
-                (w, m, cell, cells, run, runs) -> runIndexes.add(run), () -> now[0]);
+        List<Cell> cells = Lab.run(new LabConfig(List.of(probe), List.of("sequential"), null, 2, 1, 1.0),
+                (w, m, cell, cells2, run, runs) -> runIndexes.add(run), () -> now[0], () -> 0);
         // 1 s of warm-up at 0.3 s a run: 4 runs (0.3, 0.6, 0.9, 1.2 s), then the 2 measured ones.
         assertThat(runIndexes).containsExactly(0, 0, 0, 0, 1, 2);
         assertThat(probe.runs).hasSize(6);
+        assertThat(cells.getFirst().warmupRuns()).isEqualTo(4);
+        assertThat(cells.getFirst().warmupS()).isCloseTo(1.2, within(1e-9));
+    }
+
+    /** A workload whose runs take 0.3 s on the test's clock, the JIT compiling for 0.1 s in each of the first few. */
+    private static final class Compiling extends Probe {
+        final long[] now = {0};
+        final long[] jit = {0};
+        final int busyRuns;
+
+        Compiling(int busyRuns) {
+            this.busyRuns = busyRuns;
+        }
+
+        @Override
+        public void run(Runner runner, double scale) throws Exception {
+            super.run(runner, scale);
+            now[0] += 300_000_000L;
+            if (runs.size() <= busyRuns) {
+                jit[0] += 100_000_000L;
+            } else {
+                jit[0] += 10_000_000L; // 3% of the run: settled
+            }
+        }
+
+        int warmupRuns(double warmupS) throws Exception {
+            return Lab.run(new LabConfig(List.of(this), List.of("sequential"), null, 1, 1, warmupS),
+                    (a, b, c, d, e, f) -> { }, () -> now[0], () -> jit[0]).getFirst().warmupRuns();
+        }
+    }
+
+    @Test
+    void warmsUpPastTheWarmUpTimeWhileTheJitIsStillCompiling() throws Exception {
+        // Runs 1-6 compile for a third of their time; run 7 (at 2.1 s) is the first quiet one.
+        assertThat(new Compiling(6).warmupRuns(1.0)).isEqualTo(7);
+        // Quiet from the start: the warm-up time alone decides (4 runs to pass 1 s).
+        assertThat(new Compiling(0).warmupRuns(1.0)).isEqualTo(4);
+        // A run quiet before the warm-up time has passed does not end it early.
+        assertThat(new Compiling(1).warmupRuns(1.0)).isEqualTo(4);
+    }
+
+    @Test
+    void stopsWarmingUpAtThreeTimesTheWarmUpTimeEvenIfTheJitNeverSettles() throws Exception {
+        assertThat(new Compiling(1000).warmupRuns(1.0)).isEqualTo(10); // 3.0 s
+        assertThat(new Compiling(1000).warmupRuns(0)).as("--warmup 0: one run").isEqualTo(1);
     }
 
     @Test

@@ -15,8 +15,9 @@ class LabReportTest {
     static LabReport report() {
         List<Cell> cells = List.of(
                 new Cell("cpu", "sequential", 1, 4, 2.0, 2.0, 1.0,
-                        List.of(new Measurement(2.1, 2.0), new Measurement(2.0, 2.0), new Measurement(1.9, 2.0))),
-                new Cell("cpu", "threads", 2, 4, 1.0, 2.0, 2.0, List.of(new Measurement(1.0, 2.0))));
+                        List.of(new Measurement(2.1, 2.0), new Measurement(2.0, 2.0), new Measurement(1.9, 2.0)),
+                        1, 1.0),
+                new Cell("cpu", "threads", 2, 4, 1.0, 2.0, 2.0, List.of(new Measurement(1.0, 2.0)), 1, 1.0));
         return new LabReport("2026-11-21T00:00Z", 0.4, 3, VerdictTest.TWO_CORES, cells,
                 Verdict.of(cells, VerdictTest.TWO_CORES, name -> null));
     }
@@ -51,11 +52,11 @@ class LabReportTest {
     @Test
     void aRowNamesTheWorkersOfEachWorkload() {
         List<Cell> cells = List.of(
-                new Cell("cpu", "threads", 2, 4, 1.0, 1.0, null, List.of()),
-                new Cell("api", "threads", 2, 2, 1.0, 1.0, null, List.of()),
-                new Cell("download", "threads", 10, 100, 1.0, 1.0, null, List.of()),
-                new Cell("cpu", "virtual", 4, 4, 1.0, 1.0, null, List.of()),
-                new Cell("api", "virtual", 2, 2, 1.0, 1.0, null, List.of()));
+                new Cell("cpu", "threads", 2, 4, 1.0, 1.0, null, List.of(), 1, 1.0),
+                new Cell("api", "threads", 2, 2, 1.0, 1.0, null, List.of(), 1, 1.0),
+                new Cell("download", "threads", 10, 100, 1.0, 1.0, null, List.of(), 1, 1.0),
+                new Cell("cpu", "virtual", 4, 4, 1.0, 1.0, null, List.of(), 1, 1.0),
+                new Cell("api", "virtual", 2, 2, 1.0, 1.0, null, List.of(), 1, 1.0));
         String text = new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells,
                 Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)).render();
         assertThat(text).contains("threads | 2 (download 10) |", "virtual | 1 per task      |");

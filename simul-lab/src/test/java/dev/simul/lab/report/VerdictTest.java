@@ -14,7 +14,7 @@ class VerdictTest {
     static final Machine TWO_CORES = new Machine("Test CPU", 1, 2, 1, 2, 2, 8L << 30, "Linux", "amd64", "JVM 25");
 
     static Cell cell(String workload, String mode, int workers, double wall, double cpu, double seqWall) {
-        return new Cell(workload, mode, workers, 4, wall, cpu, seqWall / wall, List.of());
+        return new Cell(workload, mode, workers, 4, wall, cpu, seqWall / wall, List.of(), 1, 1.0);
     }
 
     @Test
@@ -64,8 +64,8 @@ class VerdictTest {
 
     @Test
     void withoutASequentialCellTheNatureIsJudgedPerWorker() {
-        Verdict v = Verdict.of(List.of(new Cell("files", "threads", 2, 4, 1.0, 1.0, null, List.of())), TWO_CORES,
-                name -> null).getFirst();
+        Verdict v = Verdict.of(List.of(new Cell("files", "threads", 2, 4, 1.0, 1.0, null, List.of(), 1, 1.0)),
+                TWO_CORES, name -> null).getFirst();
         assertThat(v.speedup()).isNull();
         assertThat(v.busy()).isEqualTo(0.5);
         assertThat(v.nature()).isEqualTo("mixed");

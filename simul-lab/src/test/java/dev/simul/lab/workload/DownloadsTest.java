@@ -3,6 +3,7 @@ package dev.simul.lab.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simul.runner.Handle;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import dev.simul.loop.Async;
@@ -129,6 +130,34 @@ class DownloadsTest {
                     return null;
                 });
             } // closing the loop waits for its helper threads
+        }
+        assertThat(openDescriptorsOf(dir)).as("channels still open").isEmpty();
+        assertThat(dir).as("a download given up leaves no file").isEmptyDirectory();
+    }
+
+    @Test
+    void aDownloadOnAThreadThatFailsOrIsCancelledLeavesNoFileAndNoOpenChannelWhenItReturns(@TempDir Path dir)
+            throws Exception {
+        Path refused = dir.resolve("refused.png");
+        Path cancelled = dir.resolve("cancelled.png");
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Runner runner = Runners.of(Runners.VIRTUAL)) {
+            String nobody = "http://127.0.0.1:" + closed.getLocalPort() + "/0.png";
+            closed.close();
+            String noAnswer = "http://127.0.0.1:" + silent.getLocalPort() + "/0.png";
+            // Refused at once, most likely before the helper has made the file: fetch waits for it to go.
+            assertThatThrownBy(() -> Downloads.fetch(new Downloads.Job(nobody, refused.toString(), "0".repeat(64))))
+                    .isInstanceOf(ConnectException.class);
+            assertThat(dir).as("the refused download's file").isEmptyDirectory();
+
+            Handle<Long> waiting = runner.submit(() -> Downloads.fetch(new Downloads.Job(noAnswer,
+                    cancelled.toString(), "0".repeat(64))));
+            while (!Files.exists(cancelled)) {
+                Thread.onSpinWait(); // the helper makes the file while the request waits for its answer
+            }
+            waiting.cancel(true);
+            runner.close(); // waits for the cancelled task's thread to end
         }
         assertThat(openDescriptorsOf(dir)).as("channels still open").isEmpty();
         assertThat(dir).as("a download given up leaves no file").isEmptyDirectory();
