@@ -3,11 +3,15 @@ package dev.simul.net;
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.LoopFuture;
+import dev.simul.loop.Scheduled;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +22,11 @@ import java.util.function.Consumer;
  * <p>Backpressure both ways: when more than {@link #limit} bytes wait unread, the transport stops reading (the
  * peer is slowed by TCP itself) until the reader catches up; when the transport's write queue passes its high-water
  * mark, {@link #drain} waits until it is back under the low-water mark.
+ *
+ * <p>Timeouts, off by default: {@link #setReadTimeout} bounds each wait of a read for bytes, and
+ * {@link #setWriteTimeout} each {@link #drain}. Either fails the call with a {@link SocketTimeoutException} and
+ * leaves the stream as it was (as {@code java.net.Socket}'s read timeout does); to bound a whole exchange instead,
+ * wrap it in {@link Async#timeout}.
  */
 public final class StreamProtocol implements Protocol, ByteStream {
 
@@ -25,6 +34,8 @@ public final class StreamProtocol implements Protocol, ByteStream {
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
     private static final byte[] NO_BYTES = new byte[0];
+    /** The deadline of a wait without a timeout. */
+    private static final long NEVER = Long.MAX_VALUE;
 
     private final EventLoop loop;
     private final int limit;
@@ -44,6 +55,8 @@ public final class StreamProtocol implements Protocol, ByteStream {
     private boolean writingPaused;
     private LoopFuture<Void> dataWaiter;
     private LoopFuture<Void> drainWaiter;
+    private Duration readTimeout; // null: no bound
+    private Duration writeTimeout; // null: no bound
 
     /** A stream on {@code loop} that keeps at most about {@code limit} unread bytes. */
     public StreamProtocol(EventLoop loop, int limit) {
@@ -135,6 +148,58 @@ public final class StreamProtocol implements Protocol, ByteStream {
         }
     }
 
+    // ---- timeouts ----
+
+    /**
+     * Bounds each wait of a read for bytes: a read that gets no byte for {@code timeout} fails with a
+     * {@link SocketTimeoutException}. Null (the default): reads wait as long as it takes.
+     */
+    public void setReadTimeout(Duration timeout) {
+        readTimeout = checked(timeout);
+    }
+
+    /**
+     * Bounds each {@link #drain}: one still waiting after {@code timeout}, the peer taking no more, fails with a
+     * {@link SocketTimeoutException}; the queued bytes stay queued. Null (the default): no bound.
+     */
+    public void setWriteTimeout(Duration timeout) {
+        writeTimeout = checked(timeout);
+    }
+
+    private static Duration checked(Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("a timeout must be positive, got " + timeout);
+        }
+        return timeout;
+    }
+
+    /** The deadline of a wait that starts now and lasts at most {@code timeout}; {@link #NEVER} for none. */
+    private long deadline(Duration timeout) {
+        return timeout == null ? NEVER : loop.time() + timeout.toNanos();
+    }
+
+    /**
+     * Waits for {@code waiter}; at {@code deadline}, fails it and throws a {@code SocketTimeoutException} saying
+     * "{@code what} for {@code timeout}" (the message is made only then: reads are a hot path).
+     */
+    private void await(LoopFuture<Void> waiter, long deadline, String what, Duration timeout)
+            throws SocketTimeoutException {
+        Scheduled timer = deadline == NEVER ? null
+                : loop.callAt(deadline, () -> waiter.fail(new SocketTimeoutException(what + " for " + timeout)));
+        try {
+            Async.await(waiter);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SocketTimeoutException expired) {
+                throw expired;
+            }
+            throw e;
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+    }
+
     // ---- reading, from a coroutine ----
 
     /** Waits until some bytes are unread or the stream ended; returns whether any are. */
@@ -142,7 +207,7 @@ public final class StreamProtocol implements Protocol, ByteStream {
         while (start == end && !eof) {
             dataWaiter = loop.newFuture();
             try {
-                Async.await(dataWaiter);
+                await(dataWaiter, deadline(readTimeout), "no byte came", readTimeout);
             } finally {
                 dataWaiter = null;
             }
@@ -199,7 +264,7 @@ public final class StreamProtocol implements Protocol, ByteStream {
         while (end - start == have && !eof) {
             dataWaiter = loop.newFuture();
             try {
-                Async.await(dataWaiter);
+                await(dataWaiter, deadline(readTimeout), "no byte came", readTimeout);
             } finally {
                 dataWaiter = null;
             }
@@ -254,6 +319,11 @@ public final class StreamProtocol implements Protocol, ByteStream {
         return !eof && !closed && start == end && transport != null && !transport.isClosing();
     }
 
+    /** Bytes received and not read yet: about {@code limit} at most while nobody reads (backpressure). */
+    public int unread() {
+        return end - start;
+    }
+
     /** Whether the peer closed its side and every byte was read. */
     public boolean atEof() {
         return eof && start == end;
@@ -279,12 +349,13 @@ public final class StreamProtocol implements Protocol, ByteStream {
         }
     }
 
-    /** Waits while the write queue is above its high-water mark. */
+    /** Waits while the write queue is above its high-water mark (at most the write timeout, if one is set). */
     public void drain() throws IOException {
+        long deadline = deadline(writeTimeout);
         while (writingPaused && !closed) {
             drainWaiter = loop.newFuture();
             try {
-                Async.await(drainWaiter);
+                await(drainWaiter, deadline, "the peer took no more bytes", writeTimeout);
             } finally {
                 drainWaiter = null;
             }

@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import java.io.EOFException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -186,5 +189,142 @@ class TcpTest {
             return null;
         });
         assertThat(most[0]).isEqualTo(3);
+    }
+
+    @Test
+    void aReadTimeoutBoundsEachWaitForBytesAndLeavesTheStreamUsable() throws Exception {
+        // The peer is a plain socket on a thread of its own, so that nothing it does races the loop's virtual clock.
+        CountDownLatch sendB = new CountDownLatch(1);
+        CountDownLatch sentB = new CountDownLatch(1);
+        VirtualClock clock = new VirtualClock();
+        List<String> seen = new ArrayList<>();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             EventLoop loop = new EventLoop(clock)) {
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (java.net.Socket s = listener.accept()) {
+                    s.getOutputStream().write(bytes("a"));
+                    sendB.await();
+                    s.getOutputStream().write(bytes("b"));
+                    sentB.countDown();
+                    s.getInputStream().read(); // until the client closes
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            loop.run(() -> {
+                StreamProtocol conn = Tcp.connect("127.0.0.1", listener.getLocalPort(), CONNECT);
+                try {
+                    seen.add(text(conn.readExactly(1)));
+                    conn.setReadTimeout(Duration.ofSeconds(4));
+                    long start = clock.elapsed();
+                    assertThatThrownBy(() -> conn.read(10)).isInstanceOf(SocketTimeoutException.class)
+                            .hasMessageContaining("PT4S");
+                    seen.add("timed out after " + (clock.elapsed() - start) / 1_000_000 + " ms");
+                    sendB.countDown();
+                    sentB.await(); // on the loop's thread, in a test: "b" is in the socket before the next read
+                    conn.setReadTimeout(Duration.ofSeconds(30));
+                    seen.add(text(conn.read(10))); // the same stream, still readable
+                } finally {
+                    conn.close();
+                }
+                return null;
+            });
+            peer.join();
+        }
+        assertThat(seen).containsExactly("a", "timed out after 4000 ms", "b");
+    }
+
+    @Test
+    void aWriteTimeoutBoundsADrainThatThePeerNeverLetsEnd() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        long[] timedOutAfter = {-1};
+        try (EventLoop loop = new EventLoop(clock)) {
+            loop.run(() -> {
+                try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10, conn -> Async.sleep(Duration.ofHours(1)))) {
+                    StreamProtocol conn = Tcp.connect("127.0.0.1", server.port(), CONNECT);
+                    try {
+                        conn.setWriteTimeout(Duration.ofSeconds(5));
+                        byte[] chunk = new byte[64 * 1024];
+                        long start = clock.elapsed();
+                        try {
+                            for (int i = 0; i < 10_000; i++) { // 640 MB: more than any socket buffer takes
+                                conn.write(chunk);
+                                conn.drain();
+                            }
+                        } catch (SocketTimeoutException e) {
+                            timedOutAfter[0] = clock.elapsed() - start;
+                        }
+                    } finally {
+                        conn.transport().abort();
+                    }
+                }
+                return null;
+            });
+        }
+        // Virtual time may jump to a drain's deadline in a pass that also frees room, so the drain that gives up
+        // is not always the first one that waited; it gives up long before the peer wakes after an hour.
+        assertThat(timedOutAfter[0]).as("the drain gave up at its timeout")
+                .isBetween(5_000_000_000L, 3_600_000_000_000L - 1);
+    }
+
+    @Test
+    void aConnectThatIsNotAnsweredTimesOut() throws Exception {
+        // A listener whose backlog is full: the kernel drops further handshakes, so connect waits for an answer.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException alreadyFull) {
+                        s.close();
+                        break;
+                    }
+                }
+                assertThatThrownBy(() -> onLoop(() -> Tcp.connect("127.0.0.1", full.getLocalPort(),
+                        Duration.ofMillis(200)))).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReaderThatDoesNotReadHoldsAtMostAboutItsLimit() throws Exception {
+        int[] unreadWhenPaused = {-1};
+        onLoop(() -> {
+            try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10, conn -> {
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 64; i++) { // 4 MB, far past the reader's 64 KiB limit
+                    conn.write(chunk);
+                    conn.drain();
+                }
+            })) {
+                StreamProtocol conn = Tcp.connect("127.0.0.1", server.port(), CONNECT);
+                try {
+                    conn.readExactly(1); // something has come
+                    while (!conn.transport().isReadingPaused()) {
+                        Async.sleep(Duration.ofMillis(1));
+                    }
+                    Async.sleep(Duration.ofMillis(100)); // the writer keeps going meanwhile
+                    unreadWhenPaused[0] = conn.unread();
+                    long got = 1;
+                    while (!conn.atEof()) {
+                        got += conn.read(64 * 1024).length;
+                    }
+                    assertThat(got).as("nothing lost while paused").isEqualTo(64L * 64 * 1024);
+                } finally {
+                    conn.close();
+                }
+            }
+            return null;
+        });
+        // It stops reading from the socket once the limit is reached: at most the limit plus one read's worth.
+        assertThat(unreadWhenPaused[0]).isBetween(StreamProtocol.DEFAULT_LIMIT,
+                StreamProtocol.DEFAULT_LIMIT + Transport.READ_BUFFER);
     }
 }
