@@ -6,6 +6,8 @@ import dev.simul.lab.images.ImageSet;
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -60,14 +62,31 @@ final class ServeCommand implements Callable<Integer> {
         if (latencyMs < 0) {
             throw Options.usage(spec, "--latency-ms must not be negative, got " + latencyMs);
         }
+        long need = ImageSet.maxBytes(images, size);
+        long room = Runtime.getRuntime().maxMemory() / 2; // the rest for the server's buffers and the JVM
+        if (need > room) {
+            throw Options.usage(spec, "%d images of %d x %d pixels need up to %,d MB, more than half of this JVM's"
+                    .formatted(images, size, size, need >> 20) + " heap (%,d MB): serve fewer or smaller images, or"
+                    .formatted(Runtime.getRuntime().maxMemory() >> 20) + " give it more with SIMUL_JAVA_OPTS=-Xmx...");
+        }
+        try {
+            InetAddress.getByName(host); // before the images are made; the loop binds it
+        } catch (UnknownHostException e) {
+            throw Options.usage(spec, "--host: no such address or host name: " + host);
+        }
         long bytesPerSecond = bandwidth == null ? 0 : parseBytes(bandwidth);
         PrintWriter out = spec.commandLine().getOut();
         ImageSet set = new ImageSet(images, size);
         try (EventLoop loop = new EventLoop()) {
             loop.run(() -> {
                 HttpServer.Options options = HttpServer.Options.loopback(port).withHost(host);
-                try (ImageServer server = ImageServer.start(set, Duration.ofMillis(latencyMs), bytesPerSecond,
-                        options)) {
+                ImageServer started;
+                try {
+                    started = ImageServer.start(set, Duration.ofMillis(latencyMs), bytesPerSecond, options);
+                } catch (java.net.BindException e) {
+                    throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+                }
+                try (ImageServer server = started) {
                     out.printf("serving %d images (%,d bytes) with %d ms latency%s at %s%n", set.count(),
                             set.totalBytes(), latencyMs, bytesPerSecond > 0 ? " and " + bandwidth + "B/s" : "",
                             server.indexUrl(host));

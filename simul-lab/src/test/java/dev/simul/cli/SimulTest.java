@@ -49,6 +49,8 @@ class SimulTest {
                 {"fetch", "pom.xml", "-o", "/tmp", "--concurrency", "0"},
                 {"serve", "--images", "0"},
                 {"serve", "--bandwidth", "fast"},
+                {"serve", "--host", "nosuch.invalid"},
+                {"serve", "--images", "100000", "--size", "4096"},
                 {"frobnicate"},
         };
         for (String[] args : cases) {

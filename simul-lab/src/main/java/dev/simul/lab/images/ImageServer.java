@@ -63,9 +63,9 @@ public final class ImageServer implements AutoCloseable {
         return images;
     }
 
-    /** The URL of the index, on {@code host}. */
+    /** The URL of the index, on {@code host} (an IPv6 literal goes in brackets). */
     public String indexUrl(String host) {
-        return "http://" + host + ":" + port() + "/index.json";
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/index.json";
     }
 
     private HttpResponse handle(HttpRequest request) {

@@ -40,6 +40,15 @@ public final class ImageSet {
         }
     }
 
+    /**
+     * An upper bound on the bytes a set of {@code count} images of {@code side} pixels holds: the raw pixels, plus
+     * deflate's few bytes per block when noise does not compress, plus the PNG chunks.
+     */
+    public static long maxBytes(int count, int side) {
+        long raw = (long) side * (1 + 3L * side);
+        return count * (raw + raw / 1000 + 128);
+    }
+
     /** How many images. */
     public int count() {
         return pngs.length;
