@@ -39,7 +39,7 @@ public final class HttpServer implements AutoCloseable {
      * @param port           the port, 0 for any free one
      * @param maxConnections connections open at once; beyond, new ones wait in the backlog
      * @param limits         per-request limits
-     * @param headerTimeout  from a request's first byte to the end of its head
+     * @param headerTimeout  from a request's first byte (an empty line before it included) to the end of its head
      * @param idleTimeout    between requests on a kept-alive connection
      */
     public record Options(String host, int port, int maxConnections, HttpLimits limits,

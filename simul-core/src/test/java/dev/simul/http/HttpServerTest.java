@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import dev.simul.loop.sync.Event;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.Tcp;
@@ -29,6 +30,21 @@ class HttpServerTest {
         try (EventLoop loop = new EventLoop()) {
             return loop.run(main);
         }
+    }
+
+    /**
+     * On virtual time: timeouts of seconds take no wall time. The loop runs ready I/O before it moves the clock, and
+     * loopback delivers a write before the write returns, so bytes arrive at the time they were sent; were some ever
+     * late, they would arrive by the next timer, which the time bounds below allow for.
+     */
+    private static <T> T onVirtualLoop(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            return loop.run(main);
+        }
+    }
+
+    /** A reply and when it came, in nanoseconds of the loop's clock after the client's first byte. */
+    record Timed(Reply reply, long afterNanos, boolean closedAfter) {
     }
 
     private static StreamProtocol connect(HttpServer server) throws Exception {
@@ -137,6 +153,35 @@ class HttpServerTest {
             }
         });
         assertThat(statuses).containsExactly(400, 414, 431, 413, 505, 500, 200);
+    }
+
+    @Test
+    void emptyLinesBeforeARequestLineStartItsHeaderClock() throws Exception {
+        // Each empty line alone used to leave the parser between requests, so the header clock restarted with
+        // every read: a client sending CRLF now and then held its connection for ever, never getting a 408.
+        Duration header = Duration.ofSeconds(10);
+        Duration gap = Duration.ofSeconds(3);
+        Timed timed = onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            HttpServer.Options options = HttpServer.Options.loopback(0).withTimeouts(header, Duration.ofMinutes(5));
+            try (HttpServer server = HttpServer.start(options, ECHO)) {
+                StreamProtocol conn = connect(server);
+                long first = loop.time();
+                send(conn, "\r\n");
+                Async.sleep(gap);
+                send(conn, "\r\n"); // and nothing more
+                Reply reply = read(conn);
+                long after = loop.time() - first;
+                boolean closed = read(conn) == null;
+                conn.close();
+                return new Timed(reply, after, closed);
+            }
+        });
+        assertThat(timed.reply()).as("an answer before the connection ends").isNotNull();
+        assertThat(timed.reply().status()).isEqualTo(408);
+        assertThat(Duration.ofNanos(timed.afterNanos())).as("the header timeout after the first CRLF")
+                .isBetween(header, header.plus(gap));
+        assertThat(timed.closedAfter()).isTrue();
     }
 
     @Test
