@@ -185,6 +185,46 @@ class HttpServerTest {
     }
 
     @Test
+    void aBodyTrickledWithinTheIdleTimeoutGets408AtTheRequestTimeout() throws Exception {
+        // One byte every 15 s never trips the 20 s idle timeout, which only bounds each read; the request timeout
+        // bounds the whole request, head and body.
+        Duration request = Duration.ofSeconds(30);
+        Duration gap = Duration.ofSeconds(15);
+        Timed timed = onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            HttpServer.Options options = HttpServer.Options.loopback(0)
+                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)).withRequestTimeout(request);
+            try (HttpServer server = HttpServer.start(options, ECHO)) {
+                StreamProtocol conn = connect(server);
+                long first = loop.time();
+                send(conn, "POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+                long[] answeredAt = {0};
+                Coroutine<Reply> reply = Async.spawn(() -> {
+                    Reply r = read(conn);
+                    answeredAt[0] = loop.time();
+                    return r;
+                });
+                for (int i = 0; i < 9 && !reply.isDone(); i++) { // 9 of the 10 bytes: the body never completes
+                    Async.sleep(gap);
+                    if (!reply.isDone()) {
+                        send(conn, "x");
+                    }
+                }
+                Reply got = Async.await(reply);
+                long after = answeredAt[0] - first;
+                boolean closed = read(conn) == null;
+                conn.close();
+                return new Timed(got, after, closed);
+            }
+        });
+        assertThat(timed.reply()).as("an answer before the connection ends").isNotNull();
+        assertThat(timed.reply().status()).isEqualTo(408);
+        assertThat(Duration.ofNanos(timed.afterNanos())).as("the request timeout after the first byte")
+                .isBetween(request, request.plus(gap));
+        assertThat(timed.closedAfter()).isTrue();
+    }
+
+    @Test
     void aSlowHeadGets408AndAnIdleConnectionIsClosed() throws Exception {
         List<Object> outcome = onLoop(() -> {
             HttpServer.Options quick = HttpServer.Options.loopback(0)
