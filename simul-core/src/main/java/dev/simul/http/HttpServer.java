@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * 414, too many or too large header fields 431, a body over the limit 413; a request whose head does not arrive
  * within the header timeout (slowloris), whose whole does not arrive within the request timeout (slow POST), or
  * that stalls for the idle timeout gets 408; a connection idle past the idle timeout between requests is closed.
- * Each of these closes that connection only: the loop and the other connections go on.
+ * Each of these closes that connection only, the answer first: the loop and the other connections go on.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -89,6 +89,10 @@ public final class HttpServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
     private static final int READ_CHUNK = 64 * 1024;
+    /** The most a refused client's further input is waited for (see {@link #refuse}), nginx's lingering_time. */
+    static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    /** The most of a refused client's further input that is read and dropped (see {@link #refuse}). */
+    static final int LINGER_BYTES = 64 * 1024;
 
     private final EventLoop loop;
     private final Handler handler;
@@ -147,7 +151,7 @@ public final class HttpServer implements AutoCloseable {
             try {
                 request = parser.next();
             } catch (HttpException refused) {
-                connection.write(HttpResponse.status(refused.status()).encode(true, false));
+                refuse(connection, refused.status());
                 return;
             }
             if (request == null) {
@@ -163,7 +167,7 @@ public final class HttpServer implements AutoCloseable {
                     bytes = Async.timeout(wait, () -> connection.read(READ_CHUNK));
                 } catch (TimeoutException e) {
                     if (inRequest) {
-                        connection.write(HttpResponse.status(408).encode(true, false));
+                        refuse(connection, 408);
                     }
                     return; // idle too long between requests: close quietly
                 } catch (IOException e) {
@@ -222,5 +226,39 @@ public final class HttpServer implements AutoCloseable {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Answers {@code status} and ends the connection with a lingering close (nginx's lingering_close): a client
+     * refused in the middle of a request may still be sending, and closing a socket with input arriving makes the
+     * kernel send RST, which fails the client's writes before it reads the answer, and may destroy the answer
+     * itself. So the answer goes out with a FIN after it, and what the client still sends is read and dropped until
+     * it closes, {@link #LINGER_BYTES} have come or {@link #LINGER_TIME} has passed; then the connection closes.
+     */
+    private void refuse(StreamProtocol connection, int status) {
+        try {
+            connection.write(HttpResponse.status(status).encode(true, false));
+        } catch (IOException e) {
+            return; // already closed: nobody to answer
+        }
+        connection.shutdownOutput();
+        long deadline = loop.time() + LINGER_TIME.toNanos();
+        long dropped = 0;
+        try {
+            while (dropped < LINGER_BYTES) {
+                byte[] bytes = Async.timeout(Duration.ofNanos(deadline - loop.time()),
+                        () -> connection.read(READ_CHUNK));
+                if (bytes.length == 0) {
+                    return; // the client closed too
+                }
+                dropped += bytes.length;
+            }
+        } catch (TimeoutException | IOException e) {
+            // lingered long enough, or the connection failed: close it
+        } catch (RuntimeException e) {
+            throw e; // a cancellation stays one
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // a read throws nothing else
+        }
     }
 }
