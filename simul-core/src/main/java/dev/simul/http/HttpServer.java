@@ -36,6 +36,13 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Server settings.
      *
+     * <p>Memory: a connection holds what its request may hold: about {@code limits.maxHeadBytes()} and one 64 KiB
+     * read while a head arrives, up to about three times {@code limits.maxBody()} while a body does (its buffer
+     * grows by doubling, then the body is copied out of it). The worst case is {@code maxConnections} times that:
+     * with {@link #loopback}'s 10,000 connections and {@link HttpLimits#DEFAULT}'s 10 MiB bodies, about 300 GiB,
+     * far more than any heap. A server that takes bodies should lower one or the other to fit its memory; one that
+     * takes none should set {@code maxBody} to 0.
+     *
      * @param host           the address to bind
      * @param port           the port, 0 for any free one
      * @param maxConnections connections open at once; beyond, new ones wait in the backlog
