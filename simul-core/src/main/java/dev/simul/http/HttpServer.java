@@ -20,8 +20,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Misbehaving clients: malformed input gets 400 (505 for another HTTP version), an over-long request line
  * 414, too many or too large header fields 431, a body over the limit 413; a request whose head does not arrive
- * within the header timeout gets 408 (slowloris); a connection idle past the idle timeout is closed. Each of
- * these closes that connection only: the loop and the other connections go on.
+ * within the header timeout (slowloris), whose whole does not arrive within the request timeout (slow POST), or
+ * that stalls for the idle timeout gets 408; a connection idle past the idle timeout between requests is closed.
+ * Each of these closes that connection only, the answer first: the loop and the other connections go on.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -35,40 +36,70 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Server settings.
      *
+     * <p>Memory: a connection holds what its request may hold: about {@code limits.maxHeadBytes()} and one 64 KiB
+     * read while a head arrives, up to about three times {@code limits.maxBody()} while a body does (its buffer
+     * grows by doubling, then the body is copied out of it). The worst case is {@code maxConnections} times that:
+     * with {@link #loopback}'s 10,000 connections and {@link HttpLimits#DEFAULT}'s 10 MiB bodies, about 300 GiB,
+     * far more than any heap. A server that takes bodies should lower one or the other to fit its memory; one that
+     * takes none should set {@code maxBody} to 0.
+     *
      * @param host           the address to bind
      * @param port           the port, 0 for any free one
      * @param maxConnections connections open at once; beyond, new ones wait in the backlog
      * @param limits         per-request limits
-     * @param headerTimeout  from a request's first byte to the end of its head
-     * @param idleTimeout    between requests on a kept-alive connection
+     * @param headerTimeout  from a request's first byte (an empty line before it included) to the end of its head
+     * @param idleTimeout    between requests on a kept-alive connection, and for each read within a request
+     * @param requestTimeout from a request's first byte to the end of its body: a body trickled in slower than the
+     *                       idle timeout still ends (slow POST)
      */
     public record Options(String host, int port, int maxConnections, HttpLimits limits,
-                          Duration headerTimeout, Duration idleTimeout) {
+                          Duration headerTimeout, Duration idleTimeout, Duration requestTimeout) {
 
-        /** Loopback, the given port, 10,000 connections, default limits, 10 s header and 60 s idle timeouts. */
+        /** The default request timeout: at that, a 10 MiB body needs about 175 KB/s. */
+        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+        /** These settings with the default request timeout. */
+        public Options(String host, int port, int maxConnections, HttpLimits limits, Duration headerTimeout,
+                       Duration idleTimeout) {
+            this(host, port, maxConnections, limits, headerTimeout, idleTimeout, DEFAULT_REQUEST_TIMEOUT);
+        }
+
+        /**
+         * Loopback, the given port, 10,000 connections, default limits, 10 s header, 60 s idle and 60 s request
+         * timeouts.
+         */
         public static Options loopback(int port) {
             return new Options("127.0.0.1", port, 10_000, HttpLimits.DEFAULT, Duration.ofSeconds(10),
                     Duration.ofSeconds(60));
         }
 
-        /** These options with other timeouts. */
+        /** These options with other header and idle timeouts. */
         public Options withTimeouts(Duration header, Duration idle) {
-            return new Options(host, port, maxConnections, limits, header, idle);
+            return new Options(host, port, maxConnections, limits, header, idle, requestTimeout);
+        }
+
+        /** These options with another request timeout. */
+        public Options withRequestTimeout(Duration request) {
+            return new Options(host, port, maxConnections, limits, headerTimeout, idleTimeout, request);
         }
 
         /** These options with other limits. */
         public Options withLimits(HttpLimits newLimits) {
-            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout);
+            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout, requestTimeout);
         }
 
         /** These options bound to another address. */
         public Options withHost(String newHost) {
-            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout);
+            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout, requestTimeout);
         }
     }
 
     private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
     private static final int READ_CHUNK = 64 * 1024;
+    /** The most a refused client's further input is waited for (see {@link #refuse}), nginx's lingering_time. */
+    static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    /** The most of a refused client's further input that is read and dropped (see {@link #refuse}). */
+    static final int LINGER_BYTES = 64 * 1024;
 
     private final EventLoop loop;
     private final Handler handler;
@@ -116,36 +147,36 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Answers the requests of one connection in order, in the connection's coroutine, until it ends. Reads wait
-     * at most the idle timeout for the first byte of a request and the header timeout for the rest of its head.
+     * Answers the requests of one connection in order, in the connection's coroutine, until it ends. Reads wait at
+     * most the idle timeout, and within a request no longer than its header and request timeouts allow.
      */
     private void serve(StreamProtocol connection) throws IOException {
         RequestParser parser = new RequestParser(options.limits());
-        long requestStart = 0;
+        long requestStart = 0; // the loop's time at the current request's first byte, once parser.inRequest()
         while (true) {
             HttpRequest request;
             try {
                 request = parser.next();
             } catch (HttpException refused) {
-                connection.write(HttpResponse.status(refused.status()).encode(true, false));
+                refuse(connection, refused.status());
                 return;
             }
             if (request == null) {
-                // The header timeout runs from a request's first byte to the end of its head; a body, and the
-                // pause before the next request, get the idle timeout per read.
-                boolean inHead = parser.inHead();
-                Duration wait = inHead
-                        ? options.headerTimeout().minusNanos(loop.time() - requestStart)
-                        : options.idleTimeout();
-                boolean wasInRequest = parser.inRequest();
+                boolean inRequest = parser.inRequest();
+                Duration wait = options.idleTimeout();
+                if (inRequest) {
+                    long elapsed = loop.time() - requestStart;
+                    Duration left = options.requestTimeout().minusNanos(elapsed);
+                    wait = min(left, parser.inHead() ? options.headerTimeout().minusNanos(elapsed) : wait);
+                }
                 byte[] bytes;
                 try {
                     bytes = Async.timeout(wait, () -> connection.read(READ_CHUNK));
                 } catch (TimeoutException e) {
-                    if (inHead) {
-                        connection.write(HttpResponse.status(408).encode(true, false));
+                    if (inRequest) {
+                        refuse(connection, 408);
                     }
-                    return; // idle too long: close quietly
+                    return; // idle too long between requests: close quietly
                 } catch (IOException e) {
                     return; // the connection failed
                 } catch (RuntimeException e) {
@@ -156,7 +187,7 @@ public final class HttpServer implements AutoCloseable {
                 if (bytes.length == 0) {
                     return; // the client closed its side
                 }
-                if (!wasInRequest) {
+                if (!inRequest) {
                     requestStart = loop.time();
                 }
                 parser.feed(ByteBuffer.wrap(bytes));
@@ -197,6 +228,44 @@ public final class HttpServer implements AutoCloseable {
             } catch (Exception e) {
                 throw new IOException(e);
             }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Answers {@code status} and ends the connection with a lingering close (nginx's lingering_close): a client
+     * refused in the middle of a request may still be sending, and closing a socket with input arriving makes the
+     * kernel send RST, which fails the client's writes before it reads the answer, and may destroy the answer
+     * itself. So the answer goes out with a FIN after it, and what the client still sends is read and dropped until
+     * it closes, {@link #LINGER_BYTES} have come or {@link #LINGER_TIME} has passed; then the connection closes.
+     */
+    private void refuse(StreamProtocol connection, int status) {
+        try {
+            connection.write(HttpResponse.status(status).encode(true, false));
+        } catch (IOException e) {
+            return; // already closed: nobody to answer
+        }
+        connection.shutdownOutput();
+        long deadline = loop.time() + LINGER_TIME.toNanos();
+        long dropped = 0;
+        try {
+            while (dropped < LINGER_BYTES) {
+                byte[] bytes = Async.timeout(Duration.ofNanos(deadline - loop.time()),
+                        () -> connection.read(READ_CHUNK));
+                if (bytes.length == 0) {
+                    return; // the client closed too
+                }
+                dropped += bytes.length;
+            }
+        } catch (TimeoutException | IOException e) {
+            // lingered long enough, or the connection failed: close it
+        } catch (RuntimeException e) {
+            throw e; // a cancellation stays one
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // a read throws nothing else
         }
     }
 }

@@ -27,6 +27,11 @@ abstract class MessageParser<M> {
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
+    /**
+     * Empty lines dropped before a start line: RFC 9112 asks a server to ignore at least one (clients once ended
+     * a body with an extra CRLF); more are no longer a client's slip.
+     */
+    static final int MAX_EMPTY_LINES = 2;
 
     final HttpLimits limits;
     private static final byte[] NO_BYTES = new byte[0];
@@ -51,6 +56,11 @@ abstract class MessageParser<M> {
     private int headLineStart;
     /** While searching for the end of the head: the lines ended so far (the start line, then fields). */
     private int headLines;
+    /**
+     * Empty lines dropped before the start line being searched for. They are the message's first bytes, so
+     * {@link #inHead} counts them although they are no longer buffered: a header clock starts at the first.
+     */
+    private int emptyLines;
     /** Bytes examined by every search so far: lets tests prove that the search is linear, without timing it. */
     long scannedBytes;
 
@@ -102,14 +112,14 @@ abstract class MessageParser<M> {
         end += n;
     }
 
-    /** Whether some bytes of a message's head have arrived, but not all of it. */
+    /** Whether some bytes of a message's head have arrived (empty lines before it included), but not all of it. */
     boolean inHead() {
-        return state == State.HEAD && end > start;
+        return state == State.HEAD && (end > start || emptyLines > 0);
     }
 
     /** Whether some bytes of a message that is not complete have arrived. */
     boolean inMessage() {
-        return state != State.HEAD || end > start;
+        return state != State.HEAD || inHead();
     }
 
     /**
@@ -263,8 +273,10 @@ abstract class MessageParser<M> {
             }
             boolean empty = i == lineStart || i == lineStart + 1 && buffer[lineStart] == '\r';
             if (empty && headLines == 0) {
-                // RFC 9112: ignore empty lines before a request line. They are dropped, so the head's limit
-                // counts from the request line on.
+                // Dropped, so the head's limit counts from the start line on; but only a few (MAX_EMPTY_LINES).
+                if (++emptyLines > MAX_EMPTY_LINES) {
+                    throw new HttpException(400, "more than " + MAX_EMPTY_LINES + " empty lines before a start line");
+                }
                 start = lineStart = i + 1;
                 scanEnd = Math.min(end, start + limits.maxHeadBytes());
                 continue;
@@ -293,6 +305,7 @@ abstract class MessageParser<M> {
         scanned = 0;
         headLineStart = 0;
         headLines = 0;
+        emptyLines = 0;
         int lf = indexOfLf(start, headEnd);
         parseStartLine(line(start, lf));
         headers = new Headers();

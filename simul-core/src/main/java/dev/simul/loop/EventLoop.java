@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timer; (2) poll the selector that long, making the callbacks of ready channels ready, and take in the
  * callbacks other threads sent; (3) make due timers ready; (4) run what was ready when the phase began, by
  * priority (see {@link Priority} for why nothing starves). On a {@link VirtualClock} the loop never waits for a
- * timer: it moves the clock to the next deadline instead.
+ * timer: when no callback and no I/O is ready, it moves the clock to the next deadline instead.
  */
 public final class EventLoop implements AutoCloseable {
 
@@ -516,13 +516,18 @@ public final class EventLoop implements AutoCloseable {
         if (maxWaitNanos >= 0 && (timeout < 0 || timeout > maxWaitNanos)) {
             timeout = maxWaitNanos;
         }
-        if (virtualClock != null && timeout > 0) {
-            // virtual time: nothing to wait for but the next timer (or the end of a capped wait)
-            virtualClock.advanceTo(Math.min(next, clock.nanoTime() + timeout));
-            timeout = 0;
-        }
         boolean woken = wakeupPending.get();
-        poller.poll(timeout, ready, woken);
+        if (virtualClock != null && timeout > 0) {
+            // Virtual time: I/O that is ready runs now, at this time; with none, there is nothing to wait for but
+            // the next timer (or the end of a capped wait). Jumping first would make each socket event wait for a
+            // timer's time, however far.
+            poller.poll(0, ready, woken);
+            if (ready.isEmpty() && inbox.isEmpty()) {
+                virtualClock.advanceTo(Math.min(next, clock.nanoTime() + timeout));
+            }
+        } else {
+            poller.poll(timeout, ready, woken);
+        }
         if (wakeupPending.get()) {
             wakeupPending.set(false); // before draining: a sender after this point wakes the next poll
         }

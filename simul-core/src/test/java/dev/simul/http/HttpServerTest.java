@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import dev.simul.loop.sync.Event;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.Tcp;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +31,21 @@ class HttpServerTest {
         try (EventLoop loop = new EventLoop()) {
             return loop.run(main);
         }
+    }
+
+    /**
+     * On virtual time: timeouts of seconds take no wall time. The loop runs ready I/O before it moves the clock, and
+     * loopback delivers a write before the write returns, so bytes arrive at the time they were sent; were some ever
+     * late, they would arrive by the next timer, which the time bounds below allow for.
+     */
+    private static <T> T onVirtualLoop(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            return loop.run(main);
+        }
+    }
+
+    /** A reply and when it came, in nanoseconds of the loop's clock after the client's first byte. */
+    record Timed(Reply reply, long afterNanos, boolean closedAfter) {
     }
 
     private static StreamProtocol connect(HttpServer server) throws Exception {
@@ -118,25 +135,174 @@ class HttpServerTest {
     @Test
     void malformedOrOversizedRequestsGetTheirStatusAndLoseOnlyTheirConnection() throws Exception {
         HttpLimits small = new HttpLimits(64, 512, 10, 100);
-        List<Integer> statuses = onLoop(() -> {
+        List<String> outcomes = onLoop(() -> {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
                 StreamProtocol healthy = connect(server);
-                java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+                java.util.ArrayList<String> out = new java.util.ArrayList<>();
                 for (String bad : List.of("NONSENSE\r\n\r\n", "GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n",
                         "GET / HTTP/1.1\r\n" + "A: b\r\n".repeat(11) + "\r\n",
-                        "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n",
-                        "GET /fail HTTP/1.1\r\n\r\n")) {
+                        "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n")) {
                     StreamProtocol conn = connect(server);
                     send(conn, bad);
-                    out.add(read(conn).status());
+                    int status = read(conn).status();
+                    out.add(status + (conn.read(1).length == 0 ? " closed" : " open"));
                     conn.close();
                 }
+                StreamProtocol failing = connect(server);
+                send(failing, "GET /fail HTTP/1.1\r\n\r\n");
+                out.add(read(failing).status() + " (a handler's failure keeps the connection)");
+                send(failing, "GET /after-failure HTTP/1.1\r\n\r\n");
+                out.add(read(failing).status() + " after it");
+                failing.close();
                 send(healthy, "GET /still-here HTTP/1.1\r\n\r\n");
-                out.add(read(healthy).status());
+                out.add(read(healthy).status() + " on another connection");
                 return out;
             }
         });
-        assertThat(statuses).containsExactly(400, 414, 431, 413, 505, 500, 200);
+        assertThat(outcomes).containsExactly("400 closed", "414 closed", "431 closed", "413 closed", "505 closed",
+                "500 (a handler's failure keeps the connection)", "200 after it", "200 on another connection");
+    }
+
+    @Test
+    void emptyLinesBeforeARequestLineStartItsHeaderClock() throws Exception {
+        // Each empty line alone used to leave the parser between requests, so the header clock restarted with
+        // every read: a client sending CRLF now and then held its connection for ever, never getting a 408.
+        Duration header = Duration.ofSeconds(10);
+        Duration gap = Duration.ofSeconds(3);
+        Timed timed = onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            HttpServer.Options options = HttpServer.Options.loopback(0).withTimeouts(header, Duration.ofMinutes(5));
+            try (HttpServer server = HttpServer.start(options, ECHO)) {
+                StreamProtocol conn = connect(server);
+                long first = loop.time();
+                send(conn, "\r\n");
+                Async.sleep(gap);
+                send(conn, "\r\n"); // and nothing more
+                Reply reply = read(conn);
+                long after = loop.time() - first;
+                boolean closed = read(conn) == null;
+                conn.close();
+                return new Timed(reply, after, closed);
+            }
+        });
+        assertThat(timed.reply()).as("an answer before the connection ends").isNotNull();
+        assertThat(timed.reply().status()).isEqualTo(408);
+        assertThat(Duration.ofNanos(timed.afterNanos())).as("the header timeout after the first CRLF")
+                .isBetween(header, header.plus(gap));
+        assertThat(timed.closedAfter()).isTrue();
+    }
+
+    @Test
+    void aBodyTrickledWithinTheIdleTimeoutGets408AtTheRequestTimeout() throws Exception {
+        // One byte every 15 s never trips the 20 s idle timeout, which only bounds each read; the request timeout
+        // bounds the whole request, head and body.
+        Duration request = Duration.ofSeconds(30);
+        Duration gap = Duration.ofSeconds(15);
+        Timed timed = onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            HttpServer.Options options = HttpServer.Options.loopback(0)
+                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)).withRequestTimeout(request);
+            try (HttpServer server = HttpServer.start(options, ECHO)) {
+                StreamProtocol conn = connect(server);
+                long first = loop.time();
+                send(conn, "POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+                long[] answeredAt = {0};
+                Coroutine<Reply> reply = Async.spawn(() -> {
+                    Reply r = read(conn);
+                    answeredAt[0] = loop.time();
+                    return r;
+                });
+                for (int i = 0; i < 9 && !reply.isDone(); i++) { // 9 of the 10 bytes: the body never completes
+                    Async.sleep(gap);
+                    if (!reply.isDone()) {
+                        send(conn, "x");
+                    }
+                }
+                Reply got = Async.await(reply);
+                long after = answeredAt[0] - first;
+                boolean closed = read(conn) == null;
+                conn.close();
+                return new Timed(got, after, closed);
+            }
+        });
+        assertThat(timed.reply()).as("an answer before the connection ends").isNotNull();
+        assertThat(timed.reply().status()).isEqualTo(408);
+        assertThat(Duration.ofNanos(timed.afterNanos())).as("the request timeout after the first byte")
+                .isBetween(request, request.plus(gap));
+        assertThat(timed.closedAfter()).isTrue();
+    }
+
+    @Test
+    void aClientStillSendingATooLargeBodyReadsAllOfThe413() throws Exception {
+        // A client that sends its whole body before it reads (most do) must not be reset while it sends: closing
+        // with input still arriving makes the kernel answer RST, and the client's writes fail before it reads.
+        HttpLimits small = new HttpLimits(64, 512, 10, 1024);
+        byte[] chunk = new byte[1024];
+        int chunks = 20;
+        List<Object> outcome = onVirtualLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
+                StreamProtocol conn = connect(server);
+                send(conn, "POST /upload HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
+                int sent = 0;
+                try {
+                    for (; sent < chunks; sent++) {
+                        Async.sleep(Duration.ofMillis(50));
+                        conn.write(chunk);
+                        conn.drain();
+                    }
+                } catch (IOException e) {
+                    // counted: the sending stopped here
+                }
+                Reply reply = read(conn);
+                boolean closed = read(conn) == null;
+                conn.close();
+                return java.util.Arrays.asList(sent, reply == null ? null : reply.status(),
+                        reply == null ? null : reply.body(), closed);
+            }
+        });
+        String whole413 = new String(HttpResponse.status(413).body(), StandardCharsets.UTF_8);
+        assertThat(outcome).as("chunks sent, status, body, closed after").containsExactly(chunks, 413, whole413, true);
+    }
+
+    @Test
+    void aRefusedClientThatGoesOnSendingIsLetGoAtTheLingerBounds() throws Exception {
+        HttpLimits small = new HttpLimits(64, 512, 10, 1024);
+        String tooLarge = "POST /upload HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n";
+        List<Long> closedAfter = onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
+                java.util.ArrayList<Long> out = new java.util.ArrayList<>();
+                StreamProtocol trickling = connect(server); // 100 bytes every 100 ms, for ever
+                long start = loop.time();
+                send(trickling, tooLarge);
+                assertThat(read(trickling).status()).isEqualTo(413);
+                try {
+                    while (server.connections() > 0) {
+                        Async.sleep(Duration.ofMillis(100));
+                        trickling.write(new byte[100]);
+                    }
+                } catch (IOException e) {
+                    // the server is gone
+                }
+                out.add(loop.time() - start);
+                trickling.close();
+                StreamProtocol flooding = connect(server); // twice the bytes the server drops, at once
+                start = loop.time();
+                send(flooding, tooLarge);
+                flooding.write(new byte[2 * HttpServer.LINGER_BYTES]);
+                assertThat(read(flooding).status()).isEqualTo(413);
+                while (server.connections() > 0) {
+                    Async.sleep(Duration.ofMillis(10));
+                }
+                out.add(loop.time() - start);
+                flooding.close();
+                return out;
+            }
+        });
+        assertThat(Duration.ofNanos(closedAfter.get(0))).as("a trickle: closed at the linger time")
+                .isBetween(HttpServer.LINGER_TIME, HttpServer.LINGER_TIME.plusMillis(100));
+        assertThat(Duration.ofNanos(closedAfter.get(1))).as("a flood: closed once the linger's bytes are read")
+                .isLessThan(HttpServer.LINGER_TIME);
     }
 
     @Test

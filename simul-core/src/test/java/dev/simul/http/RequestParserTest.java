@@ -154,6 +154,17 @@ class RequestParserTest {
     }
 
     @Test
+    void emptyLinesBeforeARequestLineBelongToItAndOnlyTwoAreTolerated() throws Exception {
+        RequestParser parser = new RequestParser(HttpLimits.DEFAULT);
+        assertThat(parse(parser, "\r\n")).isEmpty();
+        assertThat(parser.inRequest()).as("an empty line is a request's first bytes").isTrue();
+        assertThat(parse(parser, "\nGET /a HTTP/1.1\r\n\r\n\r\n\r\nGET /b HTTP/1.1\r\n\r\n"))
+                .as("two before each request").extracting(HttpRequest::path).containsExactly("/a", "/b");
+        assertThat(parser.inRequest()).isFalse();
+        assertThat(refusal(HttpLimits.DEFAULT, "\r\n\n\r\nGET / HTTP/1.1\r\n\r\n")).as("a third").isEqualTo(400);
+    }
+
+    @Test
     void aMaxSizeHeadArrivingByteByByteIsParsedWithEachByteScannedOnce() throws Exception {
         HttpLimits limits = HttpLimits.DEFAULT;
         String head = headOf(limits.maxHeadBytes(), limits.maxHeaders());

@@ -270,6 +270,26 @@ class EventLoopTest {
     }
 
     @Test
+    void onAVirtualClockReadyIoRunsBeforeTheClockJumpsToTheNextTimer() throws Exception {
+        Pipe pipe = Pipe.open();
+        List<Long> readAt = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(clock)) {
+            long start = loop.time();
+            loop.callLater(Duration.ofHours(1), loop::stop);
+            loop.addReader(pipe.source(), () -> {
+                readAt.add(loop.time() - start);
+                loop.removeReader(pipe.source());
+            });
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // ready before the first pass
+            loop.runForever();
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+        assertThat(readAt).as("read at once, not when the clock reached the timer").containsExactly(0L);
+    }
+
+    @Test
     void aReaderCanBeRemovedAndAddedAgainAtOnce() throws Exception {
         Pipe pipe = Pipe.open();
         List<String> got = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.simul.lab.images;
 
+import dev.simul.http.HttpLimits;
 import dev.simul.http.HttpRequest;
 import dev.simul.http.HttpResponse;
 import dev.simul.http.HttpServer;
@@ -40,11 +41,22 @@ public final class ImageServer implements AutoCloseable {
         this.latency = latency;
         this.bytesPerSecond = bytesPerSecond;
         this.index = index(images);
-        this.server = HttpServer.start(options, this::handle);
+        this.server = HttpServer.start(withoutBodies(options), this::handle);
     }
 
     /**
-     * Starts serving {@code images} on the current event loop (call it on the loop's thread).
+     * {@code options} with a body limit of 0: it answers GET and HEAD only, so a body is refused (413) before it
+     * is buffered, and a connection holds at most a request head.
+     */
+    private static HttpServer.Options withoutBodies(HttpServer.Options options) {
+        HttpLimits limits = options.limits();
+        return options.withLimits(new HttpLimits(limits.maxRequestLine(), limits.maxHeadBytes(),
+                limits.maxHeaders(), 0));
+    }
+
+    /**
+     * Starts serving {@code images} on the current event loop (call it on the loop's thread), with
+     * {@code options} but no request bodies.
      *
      * @param bytesPerSecond the simulated bandwidth per response, or 0 for none
      */

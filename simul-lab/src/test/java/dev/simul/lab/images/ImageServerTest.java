@@ -68,6 +68,10 @@ class ImageServerTest {
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                 assertThat(status).as(bad).isEqualTo(404);
             }
+            int withBody = client.send(HttpRequest.newBuilder(URI.create(base + "/images/0.png"))
+                    .method("GET", HttpRequest.BodyPublishers.ofString("a body")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertThat(withBody).as("a request body, refused before it is buffered").isEqualTo(413);
             loop.stop();
             serving.join();
         }
