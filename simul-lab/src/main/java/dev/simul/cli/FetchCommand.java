@@ -70,9 +70,9 @@ final class FetchCommand implements Callable<Integer> {
         ProgressBar[] bar = {null};
         Fetch.Summary summary;
         try (Runner runner = Runners.of(mode, concurrency)) {
-            summary = Fetch.run(urlsFile, folder, runner, retries, overwrite, count -> bar[0] = new ProgressBarBuilder()
-                    .setTaskName("fetch").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
-                    .continuousUpdate().build(), result -> bar[0].step());
+            summary = Fetch.run(Files.readAllLines(urlsFile), folder, runner, concurrency, retries, overwrite,
+                    count -> bar[0] = new ProgressBarBuilder().setTaskName("fetch").setInitialMax(count)
+                            .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build(), result -> bar[0].step());
         } finally {
             if (bar[0] != null) {
                 bar[0].close();
