@@ -4,7 +4,10 @@ import dev.simul.lab.fetch.Fetch;
 import dev.simul.lab.fetch.Fetcher;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,38 +44,44 @@ final class FetchCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
-            description = "downloads at once, for threads and virtual (default: ${DEFAULT-VALUE})")
+            description = "downloads at once in every mode (sequential: always one); also the threads of threads and"
+                    + " the worker JVMs of processes (default: ${DEFAULT-VALUE}; at most 10000, or 4 per processor"
+                    + " for processes)")
     int concurrency;
 
     @Option(names = "--retries", paramLabel = "R", defaultValue = "3",
-            description = "further attempts after a network error, 429 or 5xx (default: ${DEFAULT-VALUE})")
+            description = "further attempts after a network error, timeout, 429 or 5xx (default: ${DEFAULT-VALUE})")
     int retries;
 
     @Option(names = "--overwrite", description = "replace files that already exist")
     boolean overwrite;
 
+    /** The longest URL list read: at some 100 bytes a URL, over half a million URLs. */
+    static final long MAX_LIST_BYTES = 64L * 1024 * 1024;
+
     @Override
     public Integer call() throws Exception {
         Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
-        Options.checkPositive(spec, "--concurrency", concurrency);
+        int most = mode.equals(Runners.PROCESSES) ? 4 * Runtime.getRuntime().availableProcessors()
+                : Fetch.MAX_CONCURRENCY; // a worker JVM costs far more than a thread
+        if (concurrency < 1 || concurrency > most) {
+            throw Options.usage(spec, "--concurrency must be between 1 and " + most + " for " + mode + ", got "
+                    + concurrency);
+        }
         if (retries < 0 || retries > 20) {
             throw Options.usage(spec, "--retries must be between 0 and 20, got " + retries);
         }
-        if (!Files.isRegularFile(urlsFile) || !Files.isReadable(urlsFile)) {
-            throw Options.usage(spec, "cannot read URLS_FILE " + urlsFile);
-        }
-        if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw Options.usage(spec, "-o " + folder + " is not a folder");
-        }
+        List<String> lines = readList();
+        checkFolder();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         ProgressBar[] bar = {null};
         Fetch.Summary summary;
         try (Runner runner = Runners.of(mode, concurrency)) {
-            summary = Fetch.run(urlsFile, folder, runner, retries, overwrite, count -> bar[0] = new ProgressBarBuilder()
-                    .setTaskName("fetch").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
-                    .continuousUpdate().build(), result -> bar[0].step());
+            summary = Fetch.run(lines, folder, runner, concurrency, retries, overwrite, count -> bar[0] =
+                    new ProgressBarBuilder().setTaskName("fetch").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
+                            .continuousUpdate().build(), result -> bar[0].step());
         } finally {
             if (bar[0] != null) {
                 bar[0].close();
@@ -94,5 +103,41 @@ final class FetchCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return summary.failures() == 0 ? 0 : 1;
+    }
+
+    /** The lines of URLS_FILE, if it is a readable UTF-8 text file within {@link #MAX_LIST_BYTES}. */
+    private List<String> readList() {
+        try {
+            if (!Files.isRegularFile(urlsFile)) {
+                throw Options.usage(spec, "cannot read URLS_FILE " + urlsFile + ": " + (Files.exists(urlsFile)
+                        ? "not a file" : "no such file"));
+            }
+            if (Files.size(urlsFile) > MAX_LIST_BYTES) {
+                throw Options.usage(spec, "URLS_FILE " + urlsFile + " is over " + MAX_LIST_BYTES / (1024 * 1024)
+                        + " MB");
+            }
+            return Files.readAllLines(urlsFile, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw Options.usage(spec, "URLS_FILE " + urlsFile + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw Options.usage(spec, "cannot read URLS_FILE " + urlsFile + ": " + Options.reason(e));
+        }
+    }
+
+    /** Creates the folder if missing, and fails now, before any download, unless files can be written in it. */
+    private void checkFolder() {
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw Options.usage(spec, "-o " + folder + " is not a folder");
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw Options.usage(spec, "cannot create folder -o " + folder + ": " + Options.reason(e));
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, ".simul-fetch-", ".probe"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw Options.usage(spec, "cannot write into -o " + folder + ": " + Options.reason(e));
+        }
     }
 }

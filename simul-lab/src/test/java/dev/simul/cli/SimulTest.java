@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -47,6 +54,13 @@ class SimulTest {
                 {"fetch", "pom.xml"},
                 {"fetch", "pom.xml", "-o", "/tmp", "--mode", "fibers"},
                 {"fetch", "pom.xml", "-o", "/tmp", "--concurrency", "0"},
+                {"fetch", "pom.xml", "-o", "/tmp", "--concurrency", "100000"},
+                {"fetch", "pom.xml", "-o", "/tmp", "--mode", "processes", "--concurrency", "1000"},
+                {"fetch", "/bin/ls", "-o", "/tmp"},
+                {"fetch", "/tmp", "-o", "/tmp"},
+                {"fetch", "pom.xml", "-o", "pom.xml"},
+                {"fetch", "pom.xml", "-o", "/proc/foo"},
+                {"fetch", "pom.xml", "-o", "/proc/self"},
                 {"serve", "--images", "0"},
                 {"serve", "--bandwidth", "fast"},
                 {"serve", "--host", "nosuch.invalid"},
@@ -62,6 +76,68 @@ class SimulTest {
         assertThat(run("lab", "--modes", "fibers").err())
                 .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop,"
                         + " processes (see 'simul lab --help')\n");
+    }
+
+    /** A local server: {@code /gone.txt} answers 404, every other path its own name. */
+    private static HttpServer serve() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = path.getBytes(StandardCharsets.UTF_8);
+            if (path.equals("/gone.txt")) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void fetchExitsOneAndNamesEachUrlThatFailedAndWhy(@TempDir Path dir) throws Exception {
+        HttpServer server = serve();
+        int closed;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = gone.getLocalPort();
+        }
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            Path list = Files.write(dir.resolve("urls.txt"), List.of(base + "/a.txt", base + "/gone.txt",
+                    "http://127.0.0.1:" + closed + "/b.txt"));
+            Result r = run("fetch", list.toString(), "-o", dir.resolve("out").toString(), "--retries", "0");
+            assertThat(r.status()).as(r.err()).isEqualTo(1);
+            assertThat(r.out()).contains("fetched 1 of 3 URLs");
+            assertThat(r.err().lines()).containsExactlyInAnyOrder(
+                    "  " + base + "/gone.txt: HTTP 404 (after 1 attempt)",
+                    "  http://127.0.0.1:" + closed + "/b.txt: connection refused by 127.0.0.1:" + closed
+                            + " (after 1 attempt)");
+            assertThat(Files.readString(dir.resolve("out/a.txt"))).isEqualTo("/a.txt");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void fetchOverwritesOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        HttpServer server = serve();
+        try {
+            Path list = Files.write(dir.resolve("urls.txt"),
+                    List.of("http://127.0.0.1:" + server.getAddress().getPort() + "/a.txt"));
+            Path out = Files.createDirectories(dir.resolve("out"));
+            Files.writeString(out.resolve("a.txt"), "mine");
+            Result refused = run("fetch", list.toString(), "-o", out.toString(), "--mode", "threads");
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.err()).contains("file exists (use --overwrite)");
+            assertThat(Files.readString(out.resolve("a.txt"))).isEqualTo("mine");
+            Result replaced = run("fetch", list.toString(), "-o", out.toString(), "--mode", "threads", "--overwrite");
+            assertThat(replaced.status()).as(replaced.err()).isZero();
+            assertThat(Files.readString(out.resolve("a.txt"))).isEqualTo("/a.txt");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

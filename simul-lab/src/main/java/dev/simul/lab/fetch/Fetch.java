@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +35,9 @@ public final class Fetch {
             return results.stream().mapToLong(Fetcher.Result::bytes).sum();
         }
     }
+
+    /** The most downloads at once that {@link #run} accepts. */
+    public static final int MAX_CONCURRENCY = 10_000;
 
     private Fetch() {
     }
@@ -61,14 +66,18 @@ public final class Fetch {
     }
 
     /**
-     * Fetches every URL of {@code urlsFile} into {@code folder} on {@code runner}; {@code onResult} hears of each
-     * download as it finishes (on the calling thread).
+     * Fetches every URL of {@code lines} into {@code folder} on {@code runner}, at most {@code concurrency} at once
+     * whatever the runner's own limit (the loop has none); {@code onResult} hears of each download as it finishes
+     * (on the calling thread).
      */
-    public static Summary run(Path urlsFile, Path folder, Runner runner, int retries, boolean overwrite,
-                              Consumer<Integer> onCount, Consumer<Fetcher.Result> onResult)
+    public static Summary run(List<String> lines, Path folder, Runner runner, int concurrency, int retries,
+                              boolean overwrite, Consumer<Integer> onCount, Consumer<Fetcher.Result> onResult)
             throws IOException, InterruptedException {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency must be 1 to " + MAX_CONCURRENCY + ", got " + concurrency);
+        }
         List<BadLine> bad = new ArrayList<>();
-        List<URI> urls = parse(Files.readAllLines(urlsFile), bad);
+        List<URI> urls = parse(lines, bad);
         Files.createDirectories(folder);
         FileNames names = new FileNames(folder);
         List<Fetcher.Job> jobs = new ArrayList<>();
@@ -76,10 +85,17 @@ public final class Fetch {
             jobs.add(new Fetcher.Job(url.toString(), names.fileFor(url).toString(), retries, overwrite));
         }
         onCount.accept(jobs.size());
-        List<Handle<Fetcher.Result>> handles = runner.submitAll(Fetcher::fetch, jobs);
-        for (Handle<Fetcher.Result> done : Handle.asCompleted(handles)) {
+        List<Handle<Fetcher.Result>> handles = new ArrayList<>();
+        BlockingQueue<Handle<Fetcher.Result>> finished = new LinkedBlockingQueue<>();
+        for (int reported = 0; reported < jobs.size(); reported++) {
+            while (handles.size() < jobs.size() && handles.size() - reported < concurrency) {
+                Handle<Fetcher.Result> h = runner.submitAll(Fetcher::fetch, List.of(jobs.get(handles.size())))
+                        .getFirst();
+                handles.add(h);
+                h.onDone(finished::add);
+            }
             try {
-                onResult.accept(done.get());
+                onResult.accept(finished.take().get());
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException("a fetch task failed instead of reporting its failure", e.getCause());
             }
