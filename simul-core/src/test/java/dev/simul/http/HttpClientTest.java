@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import dev.simul.net.Tcp;
 import dev.simul.net.TcpServer;
+import dev.simul.testing.FullBacklog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +30,23 @@ class HttpClientTest {
         try (EventLoop loop = new EventLoop()) {
             return loop.run(main);
         }
+    }
+
+    /**
+     * On virtual time: the loop runs ready I/O before it moves the clock, and loopback delivers a write before the
+     * write returns, so a timeout's time is exact and takes no wall time.
+     */
+    private static <T> T onVirtualLoop(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            return loop.run(main);
+        }
+    }
+
+    /** Asserts that {@code call} fails with {@code expected}; returns how long that took on the loop's clock. */
+    private static Duration failsAfter(Callable<?> call, Class<? extends Throwable> expected) {
+        long start = Async.loop().time();
+        assertThatThrownBy(call::call).isInstanceOf(expected);
+        return Duration.ofNanos(Async.loop().time() - start);
     }
 
     private static String text(ClientResponse r) {
@@ -159,6 +180,164 @@ class HttpClientTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void aConnectThatIsNotAnsweredFailsAtTheConnectTimeoutAndKeepsNoPlaceInThePool() throws Exception {
+        Duration connect = Duration.ofSeconds(1);
+        try (FullBacklog full = new FullBacklog()) {
+            onVirtualLoop(() -> {
+                try (HttpClient client = new HttpClient(HttpClient.Options.DEFAULT.withMaxConnectionsPerHost(1)
+                        .withTimeouts(connect, Duration.ofSeconds(30), Duration.ofSeconds(60)))) {
+                    String url = "http://127.0.0.1:" + full.port() + "/";
+                    // A second request with a limit of 1 waits for the first's place in the pool if it was kept,
+                    // and then fails at the total timeout instead.
+                    for (int i = 0; i < 2; i++) {
+                        assertThat(failsAfter(() -> client.get(url), TimeoutException.class))
+                                .as("request %d failed at the connect timeout", i).isEqualTo(connect);
+                    }
+                    assertThat(client.connectionsOpened()).isZero();
+                }
+                return null;
+            });
+        }
+    }
+
+    private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    /** Answers GET /trickle a byte every 100 ms, anything else at once, as many requests as come on a connection. */
+    private static final TcpServer.Handler TRICKLE = conn -> {
+        try {
+            while (true) {
+                String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 10_000), StandardCharsets.UTF_8);
+                byte[] answer = OK.getBytes(StandardCharsets.ISO_8859_1);
+                if (head.startsWith("GET /trickle")) {
+                    for (byte b : answer) {
+                        conn.write(new byte[] {b});
+                        conn.drain();
+                        Async.sleep(Duration.ofMillis(100));
+                    }
+                } else {
+                    conn.write(answer);
+                    conn.drain();
+                }
+            }
+        } catch (IOException clientWentAway) {
+            // the client closed the connection
+        }
+    };
+
+    @Test
+    void anAnswerSlowerThanTheTotalTimeoutFailsAtItAndItsConnectionIsNotPooled() throws Exception {
+        // Every byte comes well within the read timeout; the whole answer (3.8 s) does not come within the total.
+        Duration total = Duration.ofMillis(950); // between two bytes: none is left unread when it expires
+        onVirtualLoop(() -> {
+            try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10, TRICKLE);
+                 HttpClient client = new HttpClient(HttpClient.Options.DEFAULT.withMaxConnectionsPerHost(1)
+                         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), total))) {
+                String base = "http://127.0.0.1:" + server.port();
+                assertThat(failsAfter(() -> client.get(base + "/trickle"), TimeoutException.class)).isEqualTo(total);
+                // Had the half-read connection gone back to the pool, this would get the rest of the trickle on it.
+                assertThat(text(client.get(base + "/fast"))).isEqualTo("ok");
+                assertThat(client.connectionsOpened()).as("a new connection for the next request").isEqualTo(2);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Answers the first request on each connection with keep-alive, then takes the next one and closes without
+     * answering: what a client sees when the server's idle timeout closes the pooled connection just as the request
+     * goes out (the client cannot see the close coming). With {@code dropAll} set, it answers no request at all.
+     */
+    private static TcpServer.Handler answersOnePerConnection(AtomicInteger requests, AtomicBoolean dropAll) {
+        return conn -> {
+            for (int n = 0; ; n++) {
+                String head;
+                try {
+                    head = new String(conn.readUntil("\r\n\r\n".getBytes(), 10_000), StandardCharsets.UTF_8);
+                } catch (IOException clientWentAway) {
+                    return;
+                }
+                requests.incrementAndGet();
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        conn.readExactly(Integer.parseInt(line.substring(15).trim())); // all read: a clean close
+                    }
+                }
+                if (n > 0 || dropAll.get()) {
+                    return;
+                }
+                conn.write(OK.getBytes(StandardCharsets.ISO_8859_1));
+                conn.drain();
+            }
+        };
+    }
+
+    @Test
+    void aGetOnAPooledConnectionTheServerClosedIsRetriedOnceOnANewOne() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        AtomicBoolean dropAll = new AtomicBoolean();
+        onLoop(() -> {
+            try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10, answersOnePerConnection(requests, dropAll));
+                 HttpClient client = new HttpClient(HttpClient.Options.DEFAULT)) {
+                String url = "http://127.0.0.1:" + server.port() + "/";
+                assertThat(text(client.get(url))).isEqualTo("ok"); // pools the connection
+                assertThat(text(client.get(url))).as("the caller sees a normal response").isEqualTo("ok");
+                assertThat(client.connectionsOpened()).isEqualTo(2);
+                assertThat(requests.get()).isEqualTo(3);
+                dropAll.set(true); // the pooled connection drops the next request, and so does the new one
+                assertThatThrownBy(() -> client.get(url)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("without answering");
+                assertThat(client.connectionsOpened()).as("retried once, not again").isEqualTo(3);
+                assertThat(requests.get()).isEqualTo(5);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aPostOnAPooledConnectionTheServerClosedIsNotSentAgain() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        onLoop(() -> {
+            try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10,
+                    answersOnePerConnection(requests, new AtomicBoolean()));
+                 HttpClient client = new HttpClient(HttpClient.Options.DEFAULT)) {
+                String url = "http://127.0.0.1:" + server.port() + "/";
+                assertThat(text(client.get(url))).isEqualTo("ok"); // pools the connection
+                // The server may have acted on a POST it took before it closed: the client cannot tell.
+                assertThatThrownBy(() -> client.post(url, "text/plain", "x".getBytes(StandardCharsets.UTF_8)))
+                        .isInstanceOf(IOException.class).hasMessageContaining("without answering");
+                assertThat(client.connectionsOpened()).isEqualTo(1);
+                assertThat(requests.get()).as("the POST went once").isEqualTo(2);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedWhileIdleIsReplacedBeforeAGetOrAPost() throws Exception {
+        // The server closes after each answer; by the next request the client has seen it, and sends on a new one.
+        AtomicInteger connections = new AtomicInteger();
+        onVirtualLoop(() -> {
+            try (TcpServer server = Tcp.listen("127.0.0.1", 0, 10, conn -> {
+                connections.incrementAndGet();
+                conn.readUntil("\r\n\r\n".getBytes(), 10_000);
+                conn.write(OK.getBytes(StandardCharsets.ISO_8859_1));
+                conn.drain(); // then the handler returns and the server closes it: the client's pooled one is stale
+            }); HttpClient client = new HttpClient(HttpClient.Options.DEFAULT)) {
+                String url = "http://127.0.0.1:" + server.port() + "/";
+                assertThat(text(client.get(url))).isEqualTo("ok");
+                Async.sleep(Duration.ofSeconds(1)); // idle: the server's close reaches the pooled connection
+                assertThat(text(client.get(url))).isEqualTo("ok");
+                Async.sleep(Duration.ofSeconds(1));
+                assertThat(text(client.post(url, "text/plain", "x".getBytes(StandardCharsets.UTF_8))))
+                        .isEqualTo("ok");
+                assertThat(client.connectionsOpened()).isEqualTo(3);
+            }
+            return null;
+        });
+        assertThat(connections.get()).isEqualTo(3);
     }
 
     @Test

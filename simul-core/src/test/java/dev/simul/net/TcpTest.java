@@ -7,6 +7,7 @@ import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.VirtualClock;
+import dev.simul.testing.FullBacklog;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -269,27 +270,9 @@ class TcpTest {
 
     @Test
     void aConnectThatIsNotAnsweredTimesOut() throws Exception {
-        // A listener whose backlog is full: the kernel drops further handshakes, so connect waits for an answer.
-        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> queued = new ArrayList<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    java.net.Socket s = new java.net.Socket();
-                    try {
-                        s.connect(full.getLocalSocketAddress(), 200);
-                        queued.add(s);
-                    } catch (java.net.SocketTimeoutException alreadyFull) {
-                        s.close();
-                        break;
-                    }
-                }
-                assertThatThrownBy(() -> onLoop(() -> Tcp.connect("127.0.0.1", full.getLocalPort(),
-                        Duration.ofMillis(200)))).isInstanceOf(java.util.concurrent.TimeoutException.class);
-            } finally {
-                for (java.net.Socket s : queued) {
-                    s.close();
-                }
-            }
+        try (FullBacklog full = new FullBacklog()) {
+            assertThatThrownBy(() -> onLoop(() -> Tcp.connect("127.0.0.1", full.port(), Duration.ofMillis(200))))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
         }
     }
 

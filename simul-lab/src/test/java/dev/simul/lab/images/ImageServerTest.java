@@ -2,14 +2,19 @@ package dev.simul.lab.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simul.http.ClientResponse;
 import dev.simul.http.HttpServer;
+import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -74,6 +79,59 @@ class ImageServerTest {
             assertThat(withBody).as("a request body, refused before it is buffered").isEqualTo(413);
             loop.stop();
             serving.join();
+        }
+    }
+
+    /** A GET of {@code path} and when its answer came, on the loop's clock after the request began. */
+    private record Timed(String path, int status, int bytes, Duration after) {
+    }
+
+    /**
+     * Serves {@code images} on a loop with a virtual clock and GETs each of {@code paths} in turn through the loop's
+     * own client: the server's waits are sleeps, so their time is exact and takes no wall time (ready loopback I/O
+     * runs before the clock moves on).
+     */
+    private static List<Timed> timedGets(ImageSet images, Duration latency, long bytesPerSecond, String... paths)
+            throws Exception {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
+            return loop.run(() -> {
+                try (ImageServer server = ImageServer.start(images, latency, bytesPerSecond,
+                        HttpServer.Options.loopback(0));
+                     dev.simul.http.HttpClient client = new dev.simul.http.HttpClient(
+                             dev.simul.http.HttpClient.Options.DEFAULT)) {
+                    List<Timed> timed = new ArrayList<>();
+                    for (String path : paths) {
+                        long start = Async.loop().time();
+                        ClientResponse response = client.get("http://127.0.0.1:" + server.port() + path);
+                        timed.add(new Timed(path, response.status(), response.body().length,
+                                Duration.ofNanos(Async.loop().time() - start)));
+                    }
+                    return timed;
+                }
+            });
+        }
+    }
+
+    @Test
+    void answersAfterTheLatency() throws Exception {
+        Duration latency = Duration.ofMillis(100);
+        for (Timed t : timedGets(new ImageSet(2, 16), latency, 0, "/index.json", "/images/1.png")) {
+            assertThat(t.status()).as(t.path()).isEqualTo(200);
+            assertThat(t.after()).as(t.path()).isGreaterThanOrEqualTo(latency).isLessThan(latency.multipliedBy(2));
+        }
+    }
+
+    @Test
+    void aBandwidthAddsTheTimeTheBytesTakeAtThatRate() throws Exception {
+        Duration latency = Duration.ofMillis(100);
+        long bytesPerSecond = 1000; // a byte a millisecond
+        List<Timed> timed = timedGets(new ImageSet(2, 16), latency, bytesPerSecond, "/index.json", "/images/1.png");
+        assertThat(timed.get(0).bytes()).as("sizes that tell the two apart").isNotEqualTo(timed.get(1).bytes());
+        for (Timed t : timed) {
+            assertThat(t.status()).as(t.path()).isEqualTo(200);
+            Duration expected = latency.plusMillis(t.bytes()); // n bytes at 1000 bytes/s: n ms
+            assertThat(t.after()).as(t.path() + ", " + t.bytes() + " bytes").isGreaterThanOrEqualTo(expected)
+                    .isLessThan(expected.plus(latency));
         }
     }
 }
