@@ -186,9 +186,10 @@ public final class BlockingHttpClient implements AutoCloseable {
         String name = request.uri().getHost();
         int port = request.port();
         Socket socket = new Socket();
+        long start = System.nanoTime();
         try {
             socket.setTcpNoDelay(true);
-            int connectMillis = millis(Math.min(options.connectTimeout().toNanos(), deadline - System.nanoTime()));
+            int connectMillis = millis(Math.min(options.connectTimeout().toNanos(), deadline - start));
             socket.connect(new InetSocketAddress(name, port), connectMillis);
             if (request.https()) {
                 SSLContext context = options.tls() != null ? options.tls() : SSLContext.getDefault();
@@ -196,7 +197,9 @@ public final class BlockingHttpClient implements AutoCloseable {
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name this host
                 tls.setSSLParameters(parameters);
-                tls.setSoTimeout(connectMillis);
+                // What the TCP connect left of the connect timeout, for each of the handshake's reads.
+                tls.setSoTimeout(millis(Math.min(options.connectTimeout().toNanos() - (System.nanoTime() - start),
+                        deadline - System.nanoTime())));
                 tls.startHandshake();
                 socket = tls;
             }

@@ -34,7 +34,7 @@ public final class HttpClient implements AutoCloseable {
      * Client settings.
      *
      * @param maxConnectionsPerHost connections to one host, in use and idle together
-     * @param connectTimeout        to open a connection
+     * @param connectTimeout        to open a connection: the TCP connect and, for https, the TLS handshake
      * @param readTimeout           between two reads of a response
      * @param totalTimeout          for a whole request, redirects included
      * @param maxBody               bytes of a response body
@@ -227,12 +227,15 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private Connection open(String host, int port, boolean https) throws Exception {
+        long start = Async.loop().time();
         StreamProtocol raw = Tcp.connect(host, port, options.connectTimeout());
         ByteStream stream = raw;
         if (https) {
             try {
                 SSLContext context = options.tls() != null ? options.tls() : SSLContext.getDefault();
-                stream = Async.timeout(options.connectTimeout(), () -> TlsStream.client(raw, context, host, port));
+                // The connect timeout covers the handshake too: what the TCP connect left of it.
+                Duration left = options.connectTimeout().minusNanos(Async.loop().time() - start);
+                stream = Async.timeout(left, () -> TlsStream.client(raw, context, host, port));
             } catch (Exception e) {
                 raw.close();
                 throw e;
