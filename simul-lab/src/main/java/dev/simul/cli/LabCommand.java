@@ -6,6 +6,7 @@ import dev.simul.lab.experiment.LabConfig;
 import dev.simul.lab.machine.Machine;
 import dev.simul.lab.report.LabReport;
 import dev.simul.lab.report.Verdict;
+import dev.simul.lab.workload.Downloads;
 import dev.simul.lab.workload.Workload;
 import dev.simul.lab.workload.Workloads;
 import dev.simul.runner.Runners;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -59,6 +62,11 @@ final class LabCommand implements Callable<Integer> {
             description = "size and duration factor; 1 = the seeds' sizes (default: ${DEFAULT-VALUE})")
     double scale;
 
+    @Option(names = "--image-server", paramLabel = "URL",
+            description = "the download workload downloads from this running 'simul serve' (e.g."
+                    + " http://10.0.0.5:8000) instead of a server of its own in the lab's JVM")
+    String imageServer;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
@@ -88,6 +96,10 @@ final class LabCommand implements Callable<Integer> {
         Options.checkDistinct(spec, json, "--json", csv, "--csv");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
+        if (imageServer != null) {
+            Downloads remote = remoteDownloads();
+            chosen = chosen.stream().map(w -> w.name().equals(remote.name()) ? remote : w).toList();
+        }
         LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale,
                 warmup);
         Machine machine = Machine.current();
@@ -107,6 +119,35 @@ final class LabCommand implements Callable<Integer> {
             write(csv, report::writeCsv);
         }
         return 0;
+    }
+
+    /** The download workload on {@code --image-server}, whose index is read now: a wrong URL fails first. */
+    private Downloads remoteDownloads() throws InterruptedException {
+        URI base;
+        try {
+            base = new URI(imageServer);
+        } catch (URISyntaxException e) {
+            throw Options.usage(spec, "--image-server is not a URL: " + imageServer);
+        }
+        if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+            throw Options.usage(spec, "--image-server must be an http:// or https:// URL with a host, got "
+                    + imageServer);
+        }
+        Downloads downloads = Downloads.from(base);
+        if (!workloads.contains(downloads.name())) {
+            throw Options.usage(spec, "--image-server is for the download workload, which --workloads leaves out");
+        }
+        try {
+            int offered = Downloads.index(base).size();
+            int needed = downloads.tasks(scale);
+            if (offered < needed) {
+                throw Options.usage(spec, "--image-server has %d images; --scale %s needs %d".formatted(offered,
+                        scale, needed));
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw Options.usage(spec, "--image-server: cannot read its index: " + Options.reason(e));
+        }
+        return downloads;
     }
 
     private interface WriteTo {

@@ -64,6 +64,9 @@ class SimulTest {
                 {"serve", "--images", "0"},
                 {"serve", "--bandwidth", "fast"},
                 {"serve", "--host", "nosuch.invalid"},
+                {"lab", "--image-server", "ftp://example.com", "--workloads", "download"},
+                {"lab", "--image-server", "http://127.0.0.1:1", "--workloads", "download"},
+                {"lab", "--image-server", "http://127.0.0.1:1", "--workloads", "cpu"},
                 {"serve", "--images", "100000", "--size", "4096"},
                 {"frobnicate"},
         };

@@ -1,5 +1,7 @@
 package dev.simul.lab.workload;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simul.http.BlockingHttpClient;
 import dev.simul.http.ClientResponse;
 import dev.simul.http.HttpClient;
@@ -14,6 +16,7 @@ import dev.simul.runner.Runners;
 import dev.simul.task.Wait;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Seed 003's experiment: download 100 images, here from an embedded {@link ImageServer} that answers each request
@@ -39,7 +43,8 @@ import java.util.concurrent.FutureTask;
  * every mode. (The JDK's {@code java.net.http.HttpClient}, used here before, hands every exchange to a selector
  * thread and back: on 100 virtual threads it took about 5 ms more in a probe, and the 5 fresh worker JVMs of
  * {@code processes} spent about 0.8 s more per run warming it up.) At {@code --scale F}, F x 100 images at F x
- * 100 ms.
+ * 100 ms. {@link #from} makes it download from a {@code simul serve} running elsewhere instead, at that server's
+ * latency.
  */
 public final class Downloads extends Workload {
 
@@ -51,16 +56,77 @@ public final class Downloads extends Workload {
     record Job(String url, String file, String sha256) implements Serializable {
     }
 
-    private ImageSet images;
+    /**
+     * An image a server offers, as its index lists it.
+     *
+     * @param url    where to get it
+     * @param bytes  its size
+     * @param sha256 the SHA-256 of its bytes, in hex
+     */
+    public record Image(String url, long bytes, String sha256) {
+    }
+
+    /** The base URL of a running {@code simul serve} to download from, or null for an embedded server. */
+    private final URI server;
+    /** What a run downloads, set up by {@link #setUp}. */
+    private List<Image> catalogue;
     private EventLoop serverLoop;
     private Thread serverThread;
-    private int port;
     /** The folder of the last run's files, removed by {@link #afterRun}. */
     private Path written;
 
+    /** The workload with an image server of its own, started by {@link #setUp}. */
     public Downloads() {
+        this(null);
+    }
+
+    private Downloads(URI server) {
         super("download", IMAGES, IO_BOUND, "seed 003: download 100 images at 100 ms latency each from a local"
                 + " server, checking every byte (scaled)");
+        this.server = server;
+    }
+
+    /**
+     * The workload downloading from a running {@code simul serve} at {@code base} (such as
+     * {@code http://10.0.0.5:8000}) instead of a server of its own: a real network between client and server,
+     * at that server's latency. At {@code --scale F} it downloads the index's first F x 100 images.
+     */
+    public static Downloads from(URI base) {
+        return new Downloads(base);
+    }
+
+    /**
+     * Reads the index of the image server at {@code base}: every image's URL, size and SHA-256.
+     *
+     * @throws IOException if the server cannot be reached, or what it answers is not an image index
+     */
+    public static List<Image> index(URI base) throws IOException, InterruptedException, TimeoutException {
+        URI at = base.resolve("/index.json");
+        ClientResponse response;
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
+            response = client.get(at.toString());
+        }
+        if (response.status() != 200) {
+            throw new IOException(at + " answered " + response.status());
+        }
+        List<Image> images = new ArrayList<>();
+        try {
+            JsonNode list = new ObjectMapper().readTree(response.body()).path("images");
+            for (JsonNode image : list) {
+                String sha = image.path("sha256").asText();
+                long bytes = image.path("bytes").asLong(-1);
+                if (!sha.matches("[0-9a-f]{64}") || bytes < 0 || !image.path("url").isTextual()) {
+                    throw new IOException("an entry without url, bytes and sha256: " + image);
+                }
+                images.add(new Image(at.resolve(image.path("url").asText()).toString(), bytes, sha));
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            throw new IOException(at + " is not an image index: " + e.getMessage(), e);
+        }
+        if (images.isEmpty()) {
+            throw new IOException(at + " lists no images (is it simul serve?)");
+        }
+        return images;
     }
 
     static int images(double scale) {
@@ -88,7 +154,17 @@ public final class Downloads extends Workload {
 
     @Override
     public void setUp(double scale) throws Exception {
-        images = new ImageSet(images(scale), IMAGE_SIDE);
+        if (server != null) {
+            List<Image> offered = index(server);
+            int needed = images(scale);
+            if (offered.size() < needed) {
+                throw new IllegalStateException("download: the image server at " + server + " has "
+                        + offered.size() + " images, and scale " + scale + " needs " + needed);
+            }
+            catalogue = List.copyOf(offered.subList(0, needed));
+            return;
+        }
+        ImageSet images = new ImageSet(images(scale), IMAGE_SIDE);
         Duration latency = Duration.ofNanos(Math.round(LATENCY.toNanos() * scale));
         CompletableFuture<Integer> started = new CompletableFuture<>();
         serverLoop = new EventLoop();
@@ -106,7 +182,13 @@ public final class Downloads extends Workload {
                 started.completeExceptionally(t);
             }
         });
-        port = started.get();
+        int port = started.get();
+        List<Image> local = new ArrayList<>();
+        for (int i = 0; i < images.count(); i++) {
+            local.add(new Image("http://127.0.0.1:" + port + "/images/" + i + ".png", images.png(i).length,
+                    images.sha256(i)));
+        }
+        catalogue = List.copyOf(local);
     }
 
     @Override
@@ -119,20 +201,20 @@ public final class Downloads extends Workload {
             serverLoop.close();
             serverLoop = null;
         }
+        catalogue = null;
     }
 
     @Override
     public void run(Runner runner, double scale) throws Exception {
-        if (serverLoop == null) {
+        if (catalogue == null) {
             throw new IllegalStateException("download: setUp was not called");
         }
         afterRun(); // a caller that skipped it: the last run's files go now
         Path folder = Files.createTempDirectory("simul-download-");
         written = folder;
         List<Job> jobs = new ArrayList<>();
-        for (int i = 0; i < images.count(); i++) {
-            jobs.add(new Job(url(i),
-                    folder.resolve(i + ".png").toString(), images.sha256(i)));
+        for (int i = 0; i < catalogue.size(); i++) {
+            jobs.add(new Job(url(i), folder.resolve(i + ".png").toString(), catalogue.get(i).sha256()));
         }
         List<Long> sizes;
         try {
@@ -144,16 +226,16 @@ public final class Downloads extends Workload {
         }
         for (int i = 0; i < jobs.size(); i++) {
             long onDisk = Files.size(Path.of(jobs.get(i).file()));
-            if (onDisk != images.png(i).length || sizes.get(i) != onDisk) {
+            if (onDisk != catalogue.get(i).bytes() || sizes.get(i) != onDisk) {
                 throw new IllegalStateException("download: " + jobs.get(i).file() + " has " + onDisk
-                        + " bytes, expected " + images.png(i).length);
+                        + " bytes, expected " + catalogue.get(i).bytes());
             }
         }
     }
 
-    /** The URL of image {@code i} on the embedded server, for tests. */
+    /** The URL of image {@code i} of the set up catalogue. */
     String url(int i) {
-        return "http://127.0.0.1:" + port + "/images/" + i + ".png";
+        return catalogue.get(i).url();
     }
 
     @Override

@@ -57,6 +57,90 @@ class DownloadsTest {
         assertThat(downloads.defaultWorkers(Runners.PROCESSES)).isEqualTo(5);
     }
 
+    /** Runs {@code body} with a standalone image server of {@code count} images on a loop thread of its own. */
+    private static void withImageServer(int count, ThrowingConsumer<java.net.URI> body) throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        EventLoop loop = new EventLoop();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                loop.run(() -> {
+                    try (var server = dev.simul.lab.images.ImageServer.start(
+                            new dev.simul.lab.images.ImageSet(count, 8), Duration.ofMillis(5), 0,
+                            dev.simul.http.HttpServer.Options.loopback(0))) {
+                        port.complete(server.port());
+                        Async.await(loop.newFuture());
+                    }
+                    return null;
+                });
+            } catch (Throwable t) {
+                port.completeExceptionally(t);
+            }
+        });
+        try {
+            body.accept(java.net.URI.create("http://127.0.0.1:" + port.get()));
+        } finally {
+            loop.stop();
+            thread.join();
+            loop.close();
+        }
+    }
+
+    private interface ThrowingConsumer<T> {
+        void accept(T t) throws Exception;
+    }
+
+    @Test
+    void downloadsFromARunningImageServerInsteadOfItsOwn() throws Exception {
+        withImageServer(30, base -> {
+            assertThat(Downloads.index(base)).hasSize(30).first().satisfies(image -> {
+                assertThat(image.url()).isEqualTo(base + "/images/0.png");
+                assertThat(image.sha256()).hasSize(64);
+            });
+            Downloads downloads = Downloads.from(base);
+            downloads.setUp(0.2); // the index's first 20 images
+            try {
+                assertThat(downloads.url(19)).isEqualTo(base + "/images/19.png");
+                for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+                    try (Runner runner = Runners.of(mode)) {
+                        downloads.run(runner, 0.2); // throws if a byte is wrong or a file is missing
+                    }
+                    downloads.afterRun();
+                }
+            } finally {
+                downloads.tearDown();
+            }
+            Downloads tooMany = Downloads.from(base);
+            assertThatThrownBy(() -> tooMany.setUp(0.5)).hasMessageContaining("has 30 images")
+                    .hasMessageContaining("needs 50");
+        });
+    }
+
+    @Test
+    void anAddressThatServesNoImageIndexIsRefused() throws Exception {
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] page = "<html>not an index</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/index.json") ? 200 : 404,
+                    page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        try {
+            java.net.URI base = java.net.URI.create("http://127.0.0.1:" + other.getAddress().getPort());
+            assertThatThrownBy(() -> Downloads.index(base)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is not an image index");
+        } finally {
+            other.stop(0);
+        }
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.net.URI nobody = java.net.URI.create("http://127.0.0.1:" + closed.getLocalPort());
+            closed.close();
+            assertThatThrownBy(() -> Downloads.index(nobody)).isInstanceOf(ConnectException.class);
+        }
+    }
+
     @Test
     void tearDownRemovesTheFilesOfARunWithoutAfterRun() throws Exception {
         Set<Path> before = ourFolders();
@@ -80,7 +164,8 @@ class DownloadsTest {
             for (String mode : Runners.modes()) {
                 Downloads.Job wrongBytes = new Downloads.Job(downloads.url(0), dir.resolve(mode + "-0.png").toString(),
                         "0".repeat(64));
-                Downloads.Job missing = new Downloads.Job(downloads.url(7), dir.resolve(mode + "-7.png").toString(),
+                Downloads.Job missing = new Downloads.Job(downloads.url(0).replace("/0.png", "/7.png"),
+                        dir.resolve(mode + "-7.png").toString(),
                         "0".repeat(64));
                 try (Runner runner = Runners.of(mode)) {
                     assertThatThrownBy(() -> runner.submit(() -> Downloads.fetch(wrongBytes)).get())
