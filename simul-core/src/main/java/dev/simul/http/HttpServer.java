@@ -47,7 +47,8 @@ public final class HttpServer implements AutoCloseable {
      * @param port           the port, 0 for any free one
      * @param maxConnections connections open at once; beyond, new ones wait in the backlog
      * @param limits         per-request limits
-     * @param headerTimeout  from a request's first byte (an empty line before it included) to the end of its head
+     * @param headerTimeout  from a request's first byte to the end of its head (up to two empty lines before a
+     *                       request line are dropped, and a third refused, so they cannot hold a connection)
      * @param idleTimeout    between requests on a kept-alive connection, and for each read within a request
      * @param requestTimeout from a request's first byte to the end of its body: a body trickled in slower than the
      *                       idle timeout still ends (slow POST)
@@ -193,9 +194,6 @@ public final class HttpServer implements AutoCloseable {
                 parser.feed(ByteBuffer.wrap(bytes));
                 continue;
             }
-            if (parser.inRequest()) {
-                requestStart = loop.time(); // a pipelined request has started arriving: its clock starts now
-            }
             HttpResponse response;
             try {
                 response = handler.handle(request);
@@ -227,6 +225,11 @@ public final class HttpServer implements AutoCloseable {
                 throw e;
             } catch (Exception e) {
                 throw new IOException(e);
+            }
+            if (parser.inRequest()) {
+                // Part of a pipelined request came with this one: its clocks start as its turn comes, not while
+                // the one before was handled and answered.
+                requestStart = loop.time();
             }
         }
     }

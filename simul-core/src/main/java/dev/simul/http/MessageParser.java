@@ -29,7 +29,9 @@ abstract class MessageParser<M> {
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
     /**
      * Empty lines dropped before a start line: RFC 9112 asks a server to ignore at least one (clients once ended
-     * a body with an extra CRLF); more are no longer a client's slip.
+     * a body with an extra CRLF); more are no longer a client's slip. Dropped lines are not a request's first
+     * bytes (a CRLF left behind a body must not start the next request's header clock on an idle connection);
+     * the cap is what keeps a client from holding a connection by sending empty lines now and then.
      */
     static final int MAX_EMPTY_LINES = 2;
 
@@ -112,9 +114,9 @@ abstract class MessageParser<M> {
         end += n;
     }
 
-    /** Whether some bytes of a message's head have arrived (empty lines before it included), but not all of it. */
+    /** Whether some bytes of a message's head have arrived (dropped empty lines do not count), but not all of it. */
     boolean inHead() {
-        return state == State.HEAD && (end > start || emptyLines > 0);
+        return state == State.HEAD && end > start;
     }
 
     /** Whether some bytes of a message that is not complete have arrived. */
