@@ -197,10 +197,22 @@ public final class BlockingHttpClient implements AutoCloseable {
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name this host
                 tls.setSSLParameters(parameters);
-                // What the TCP connect left of the connect timeout, for each of the handshake's reads.
-                tls.setSoTimeout(millis(Math.min(options.connectTimeout().toNanos() - (System.nanoTime() - start),
-                        deadline - System.nanoTime())));
-                tls.startHandshake();
+                // The connect timeout covers the handshake too: what the TCP connect left of it, in all.
+                long handshakeDeadline = Math.min(start + options.connectTimeout().toNanos(), deadline);
+                tls.setSoTimeout(millis(handshakeDeadline - System.nanoTime()));
+                try (Deadline bound = new Deadline(socket, handshakeDeadline)) {
+                    try {
+                        tls.startHandshake();
+                    } catch (IOException e) {
+                        if (bound.stop()) {
+                            throw new SocketTimeoutException("the handshake outlasted the connect timeout");
+                        }
+                        throw e;
+                    }
+                    if (bound.stop()) {
+                        throw new SocketTimeoutException("the handshake outlasted the connect timeout");
+                    }
+                }
                 socket = tls;
             }
             Connection connection = new Connection(socket, limits);
@@ -264,33 +276,67 @@ public final class BlockingHttpClient implements AutoCloseable {
 
     /**
      * Sends the request. A socket has no write timeout, so past what the socket's buffer surely takes at once, a
-     * watchdog closes the socket at the deadline: a server that never reads cannot hold the caller forever.
+     * {@link Deadline} closes the socket at the deadline: a server that never reads cannot hold the caller forever.
      */
     private void write(Connection connection, ByteBuffer bytes, long deadline) throws IOException, TimeoutException {
         if (bytes.remaining() <= UNWATCHED_WRITE) {
             connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
             return;
         }
-        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().name("simul-http-write-deadline").start(() -> {
+        try (Deadline bound = new Deadline(connection.socket, deadline)) {
             try {
-                TimeUnit.NANOSECONDS.sleep(deadline - System.nanoTime());
-                expired.set(true);
-                connection.close();
-            } catch (InterruptedException written) {
-                // the write ended in time
+                connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
+            } catch (IOException e) {
+                if (bound.stop()) {
+                    throw new TimeoutException("the server took no more of the request within the total timeout of "
+                            + options.totalTimeout());
+                }
+                throw e;
             }
-        });
-        try {
-            connection.out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
-        } catch (IOException e) {
-            if (expired.get()) {
-                throw new TimeoutException("the server took no more of the request within the total timeout of "
-                        + options.totalTimeout());
-            }
-            throw e;
-        } finally {
+        }
+    }
+
+    /**
+     * The bound of a blocking call that has no timeout of its own (a write, a TLS handshake): a virtual thread
+     * closes the socket at the deadline unless {@link #stop()} came first. Once {@code stop()} has returned,
+     * whether it fired is settled: it fires under the same lock, so a call that ended in time is not cut after.
+     */
+    private static final class Deadline implements AutoCloseable {
+        private final Thread watchdog;
+        private boolean done; // guarded by this
+        private boolean fired; // guarded by this
+
+        Deadline(Socket socket, long deadlineNanos) {
+            watchdog = Thread.ofVirtual().name("simul-http-deadline").start(() -> {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(deadlineNanos - System.nanoTime());
+                } catch (InterruptedException inTime) {
+                    return;
+                }
+                synchronized (this) {
+                    if (done) {
+                        return;
+                    }
+                    fired = true;
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closed either way
+                    }
+                }
+            });
+        }
+
+        /** Stops the watch; returns whether the deadline came first (the socket is then closed). */
+        synchronized boolean stop() {
+            done = true;
             watchdog.interrupt();
+            return fired;
+        }
+
+        @Override
+        public void close() {
+            stop();
         }
     }
 

@@ -293,4 +293,29 @@ class BlockingHttpClientTest {
             assertThatThrownBy(() -> client.get("not a url")).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void aTlsHandshakeTrickledSlowerThanTheConnectTimeoutFailsAtIt() throws Exception {
+        // A byte every 100 ms never trips a per-read timeout of 1 s; the connect timeout bounds the whole handshake.
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread trickler = Thread.ofPlatform().daemon().start(() -> {
+                try (Socket s = listener.accept()) {
+                    s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00}); // a 16 KiB record's head
+                    for (int i = 0; i < 16_384; i++) {
+                        Thread.sleep(100);
+                        s.getOutputStream().write(0);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up and closed
+                }
+            });
+            HttpClient.Options options = HttpClient.Options.DEFAULT.withTimeouts(Duration.ofSeconds(1),
+                    Duration.ofSeconds(1), Duration.ofMinutes(5));
+            try (BlockingHttpClient client = new BlockingHttpClient(options)) {
+                assertThatThrownBy(() -> client.get("https://127.0.0.1:" + listener.getLocalPort() + "/"))
+                        .isInstanceOf(TimeoutException.class).hasMessageContaining("connecting");
+            }
+            trickler.interrupt();
+        }
+    }
 }
