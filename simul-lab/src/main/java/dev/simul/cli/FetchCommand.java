@@ -43,11 +43,14 @@ final class FetchCommand implements Callable<Integer> {
             completionCandidates = LabCommand.Modes.class)
     String mode;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
+    /** Downloads at once unless told: 16, or for processes at most one worker JVM per processor. */
+    static final int DEFAULT_CONCURRENCY = 16;
+
+    @Option(names = "--concurrency", paramLabel = "N",
             description = "downloads at once in every mode (sequential: always one); also the threads of threads and"
-                    + " the worker JVMs of processes (default: ${DEFAULT-VALUE}; at most 10000, or 4 per processor"
-                    + " for processes)")
-    int concurrency;
+                    + " the worker JVMs of processes (default: " + DEFAULT_CONCURRENCY + ", for processes one per"
+                    + " processor; at most 10000, or 4 per processor for processes)")
+    Integer concurrency;
 
     @Option(names = "--retries", paramLabel = "R", defaultValue = "3",
             description = "further attempts after a network error, timeout, 429 or 5xx (default: ${DEFAULT-VALUE})")
@@ -62,8 +65,12 @@ final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
-        int most = mode.equals(Runners.PROCESSES) ? 4 * Runtime.getRuntime().availableProcessors()
-                : Fetch.MAX_CONCURRENCY; // a worker JVM costs far more than a thread
+        int processors = Runtime.getRuntime().availableProcessors();
+        boolean processes = mode.equals(Runners.PROCESSES);
+        int most = processes ? 4 * processors : Fetch.MAX_CONCURRENCY; // a worker JVM costs far more than a thread
+        if (concurrency == null) {
+            concurrency = processes ? Math.min(DEFAULT_CONCURRENCY, processors) : DEFAULT_CONCURRENCY;
+        }
         if (concurrency < 1 || concurrency > most) {
             throw Options.usage(spec, "--concurrency must be between 1 and " + most + " for " + mode + ", got "
                     + concurrency);

@@ -124,6 +124,20 @@ class SimulTest {
     }
 
     @Test
+    void fetchOnWorkerProcessesRunsWithItsDefaultConcurrency(@TempDir Path dir) throws Exception {
+        HttpServer server = serve(); // its default of 16 was refused on a machine of fewer than 4 processors
+        try {
+            Path list = Files.write(dir.resolve("urls.txt"),
+                    List.of("http://127.0.0.1:" + server.getAddress().getPort() + "/a.txt"));
+            Result r = run("fetch", list.toString(), "-o", dir.resolve("out").toString(), "--mode", "processes");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(Files.readString(dir.resolve("out/a.txt"))).isEqualTo("/a.txt");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void fetchOverwritesOnlyWhenAsked(@TempDir Path dir) throws Exception {
         HttpServer server = serve();
         try {
