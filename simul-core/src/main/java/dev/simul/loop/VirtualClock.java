@@ -5,6 +5,9 @@ package dev.simul.loop;
  * ready to run, it jumps the clock to the next timer's deadline. A test of timers is then exact (every callback
  * sees the time it asked for) and instant (a one-hour sleep takes no wall time).
  *
+ * <p>Ready I/O runs before the clock moves: a loop whose channel stays ready (a reader that never drains its
+ * channel) keeps virtual time still, and its timers never come due.
+ *
  * <p>It starts at a large offset so that code which mixes it up with {@link System#nanoTime()} fails quickly
  * (Trio's trick).
  */

@@ -16,7 +16,8 @@ final class Options {
     }
 
     static ParameterException usage(CommandSpec spec, String message) {
-        return new ParameterException(spec.commandLine(), message);
+        // One line, whatever a cause's message brings along (a JSON parser's "at [Source: ...]" on a second line).
+        return new ParameterException(spec.commandLine(), message.strip().replaceAll("\\s*\\R\\s*", " "));
     }
 
     /** Fails unless every name is in {@code known}. */

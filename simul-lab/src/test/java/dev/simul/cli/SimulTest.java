@@ -138,6 +138,20 @@ class SimulTest {
     }
 
     @Test
+    void anImageServerThatIsNotOneIsOneUsageLine() throws Exception {
+        HttpServer server = serve(); // answers /index.json with "/index.json": not JSON
+        try {
+            Result r = run("lab", "--image-server", "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "--workloads", "download");
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err().lines()).as(r.err()).hasSize(1);
+            assertThat(r.err()).contains("is not an image index");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void fetchOverwritesOnlyWhenAsked(@TempDir Path dir) throws Exception {
         HttpServer server = serve();
         try {

@@ -102,6 +102,8 @@ public final class Fetcher {
                 return new Result(job.url(), job.file(), 0, attempts, "interrupted");
             } catch (FileAlreadyExistsException e) {
                 return new Result(job.url(), job.file(), 0, attempts, exists); // it appeared meanwhile
+            } catch (java.util.concurrent.CancellationException e) {
+                throw e; // the coroutine was cancelled (shutdownNow, the loop closing): not a failed download
             } catch (Exception e) {
                 if (!retryable(e) || attempts > job.retries()) {
                     return new Result(job.url(), job.file(), 0, attempts, describe(e, uri));
@@ -118,8 +120,8 @@ public final class Fetcher {
 
     /**
      * Whether another attempt might succeed: after a timeout, a network error, 429 or 5xx; not after a 4xx, a
-     * malformed URL (an IllegalArgumentException), a response over a limit or a failed TLS handshake (an untrusted
-     * or misnamed certificate stays so).
+     * malformed URL (an IllegalArgumentException), a response over a limit or a refused certificate (an untrusted
+     * or misnamed one stays so; a handshake the server cut short is retried).
      */
     static boolean retryable(Exception e) {
         if (e instanceof BadStatus status) {
@@ -128,8 +130,17 @@ public final class Fetcher {
         if (e instanceof TimeoutException) {
             return true;
         }
-        if (!(e instanceof IOException) || e instanceof SSLHandshakeException) {
+        if (!(e instanceof IOException)) {
             return false;
+        }
+        if (e instanceof SSLHandshakeException) {
+            // A certificate refused stays refused; a handshake the server cut short is a network error.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.security.cert.CertificateException) {
+                    return false;
+                }
+            }
+            return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof HttpException h && (h.status() == 413 || h.status() == 431)) {

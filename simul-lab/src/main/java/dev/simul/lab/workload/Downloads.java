@@ -120,7 +120,9 @@ public final class Downloads extends Workload {
                 }
                 images.add(new Image(at.resolve(image.path("url").asText()).toString(), bytes, sha));
             }
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(at + " is not an image index: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
             throw new IOException(at + " is not an image index: " + e.getMessage(), e);
         }
         if (images.isEmpty()) {

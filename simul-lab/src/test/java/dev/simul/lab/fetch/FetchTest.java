@@ -273,4 +273,36 @@ class FetchTest {
             assertThat(most.get()).isBetween(1, 2);
         }
     }
+
+    @Test
+    void aRefusedCertificateIsFinalButAHandshakeCutShortIsANetworkError() {
+        javax.net.ssl.SSLHandshakeException refused = new javax.net.ssl.SSLHandshakeException("PKIX path failed");
+        refused.initCause(new java.security.cert.CertificateException("unable to find a valid certification path"));
+        javax.net.ssl.SSLHandshakeException cut = new javax.net.ssl.SSLHandshakeException(
+                "Remote host terminated the handshake");
+        cut.initCause(new java.io.EOFException("SSL peer shut down incorrectly"));
+        assertThat(Fetcher.retryable(refused)).isFalse();
+        assertThat(Fetcher.retryable(cut)).isTrue();
+    }
+
+    @Test
+    void aFetchCancelledOnTheLoopIsCancelledNotAFailedDownload(@TempDir Path dir) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             EventLoop loop = new EventLoop()) {
+            Fetcher.Job job = new Fetcher.Job("http://127.0.0.1:" + silent.getLocalPort() + "/a.txt",
+                    dir.resolve("a.txt").toString(), 3, false);
+            Throwable outcome = loop.run(() -> {
+                dev.simul.loop.Coroutine<Fetcher.Result> fetching = Async.spawn(() -> Fetcher.fetch(job));
+                Async.sleep(Duration.ofMillis(50)); // it waits for an answer that never comes
+                fetching.cancel(true);
+                try {
+                    return "returned " + Async.await(fetching);
+                } catch (java.util.concurrent.CancellationException e) {
+                    return e;
+                }
+            }) instanceof Throwable t ? t : null;
+            assertThat(outcome).isInstanceOf(java.util.concurrent.CancellationException.class);
+        }
+        assertThat(dir).isEmptyDirectory();
+    }
 }
