@@ -66,6 +66,24 @@ public final class Fetch {
     }
 
     /**
+     * What became of a finished download. A fetch task reports its own failures, so a task that failed all the
+     * same lost its worker (a worker JVM that crashed, in {@code processes}) or was cancelled: that URL failed,
+     * and the others go on.
+     */
+    private static Fetcher.Result outcome(Fetcher.Job job, Handle<Fetcher.Result> handle) {
+        return switch (handle.state()) {
+            case SUCCESS -> handle.resultNow();
+            case FAILED -> {
+                Throwable e = handle.exceptionNow();
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines()
+                        .findFirst().orElse(e.getClass().getSimpleName()); // a crash report's first line
+                yield new Fetcher.Result(job.url(), job.file(), 0, 1, "the download's task failed: " + why);
+            }
+            default -> new Fetcher.Result(job.url(), job.file(), 0, 1, "cancelled");
+        };
+    }
+
+    /**
      * Fetches every URL of {@code lines} into {@code folder} on {@code runner}, at most {@code concurrency} at once
      * whatever the runner's own limit (the loop has none); {@code onResult} hears of each download as it finishes
      * (on the calling thread).
@@ -85,25 +103,20 @@ public final class Fetch {
             jobs.add(new Fetcher.Job(url.toString(), names.fileFor(url).toString(), retries, overwrite));
         }
         onCount.accept(jobs.size());
+        Fetcher.Result[] results = new Fetcher.Result[jobs.size()];
+        BlockingQueue<Integer> finished = new LinkedBlockingQueue<>();
         List<Handle<Fetcher.Result>> handles = new ArrayList<>();
-        BlockingQueue<Handle<Fetcher.Result>> finished = new LinkedBlockingQueue<>();
         for (int reported = 0; reported < jobs.size(); reported++) {
             while (handles.size() < jobs.size() && handles.size() - reported < concurrency) {
-                Handle<Fetcher.Result> h = runner.submitAll(Fetcher::fetch, List.of(jobs.get(handles.size())))
-                        .getFirst();
+                int index = handles.size();
+                Handle<Fetcher.Result> h = runner.submitAll(Fetcher::fetch, List.of(jobs.get(index))).getFirst();
                 handles.add(h);
-                h.onDone(finished::add);
+                h.onDone(done -> finished.add(index));
             }
-            try {
-                onResult.accept(finished.take().get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("a fetch task failed instead of reporting its failure", e.getCause());
-            }
+            int index = finished.take();
+            results[index] = outcome(jobs.get(index), handles.get(index));
+            onResult.accept(results[index]);
         }
-        List<Fetcher.Result> results = new ArrayList<>();
-        for (Handle<Fetcher.Result> h : handles) {
-            results.add(h.resultNow());
-        }
-        return new Summary(results, bad);
+        return new Summary(List.of(results), bad);
     }
 }

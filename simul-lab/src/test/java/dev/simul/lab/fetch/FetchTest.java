@@ -305,4 +305,28 @@ class FetchTest {
         }
         assertThat(dir).isEmptyDirectory();
     }
+
+    @Test
+    void aWorkerThatDiesMidDownloadFailsItsUrlAndTheFetchGoesOn(@TempDir Path dir) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             Runner runner = Runners.of(Runners.PROCESSES, 1)) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/a.txt"; // accepted, never answered
+            dev.simul.process.ProcessPool pool = (dev.simul.process.ProcessPool) runner;
+            CompletableFuture<Fetch.Summary> summary = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Fetch.run(List.of(url), dir, runner, 1, 0, false, n -> { }, r -> { });
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Socket waiting = silent.accept()) { // the worker's request has arrived: kill the worker
+                ProcessHandle.of(pool.workerInfo().getFirst().pid()).orElseThrow().destroyForcibly();
+                Fetch.Summary done = summary.get(30, TimeUnit.SECONDS);
+                assertThat(done.results()).singleElement().satisfies(r -> {
+                    assertThat(r.ok()).isFalse();
+                    assertThat(r.error()).startsWith("the download's task failed: ").doesNotContain("\n");
+                });
+            }
+        }
+    }
 }
