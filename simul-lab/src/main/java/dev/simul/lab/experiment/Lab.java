@@ -40,6 +40,7 @@ public final class Lab {
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private Lab() {
     }
@@ -116,8 +117,6 @@ public final class Lab {
                 median(runs.stream().map(Measurement::wallS).toList()),
                 median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS);
     }
-
-    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     /** Time this JVM's JIT has spent compiling, summed over its threads; 0 where the JVM does not tell. */
     static long jitNanos() {
