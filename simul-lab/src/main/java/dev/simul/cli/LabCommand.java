@@ -133,19 +133,19 @@ final class LabCommand implements Callable<Integer> {
             throw Options.usage(spec, "--image-server must be an http:// or https:// URL with a host, got "
                     + imageServer);
         }
-        Downloads downloads = Downloads.from(base);
-        if (!workloads.contains(downloads.name())) {
+        if (!workloads.contains("download")) {
             throw Options.usage(spec, "--image-server is for the download workload, which --workloads leaves out");
         }
+        Downloads downloads;
         try {
-            int offered = Downloads.index(base).size();
-            int needed = downloads.tasks(scale);
-            if (offered < needed) {
-                throw Options.usage(spec, "--image-server has %d images; --scale %s needs %d".formatted(offered,
-                        scale, needed));
-            }
+            downloads = Downloads.from(base);
         } catch (IOException | java.util.concurrent.TimeoutException e) {
             throw Options.usage(spec, "--image-server: cannot read its index: " + Options.reason(e));
+        }
+        int needed = downloads.tasks(scale);
+        if (downloads.imagesOffered() < needed) {
+            throw Options.usage(spec, "--image-server has %d images; --scale %s needs %d".formatted(
+                    downloads.imagesOffered(), scale, needed));
         }
         return downloads;
     }

@@ -68,6 +68,8 @@ public final class Downloads extends Workload {
 
     /** The base URL of a running {@code simul serve} to download from, or null for an embedded server. */
     private final URI server;
+    /** That server's index, read once by {@link #from}; null for an embedded server. */
+    private final List<Image> offered;
     /** What a run downloads, set up by {@link #setUp}. */
     private List<Image> catalogue;
     private EventLoop serverLoop;
@@ -77,22 +79,30 @@ public final class Downloads extends Workload {
 
     /** The workload with an image server of its own, started by {@link #setUp}. */
     public Downloads() {
-        this(null);
+        this(null, null);
     }
 
-    private Downloads(URI server) {
+    private Downloads(URI server, List<Image> offered) {
         super("download", IMAGES, IO_BOUND, "seed 003: download 100 images at 100 ms latency each from a local"
                 + " server, checking every byte (scaled)");
         this.server = server;
+        this.offered = offered;
     }
 
     /**
      * The workload downloading from a running {@code simul serve} at {@code base} (such as
      * {@code http://10.0.0.5:8000}) instead of a server of its own: a real network between client and server,
      * at that server's latency. At {@code --scale F} it downloads the index's first F x 100 images.
+     *
+     * @throws IOException if the server cannot be reached, or what it answers is not an image index
      */
-    public static Downloads from(URI base) {
-        return new Downloads(base);
+    public static Downloads from(URI base) throws IOException, InterruptedException, TimeoutException {
+        return new Downloads(base, index(base)); // read now: a wrong address fails before anything runs
+    }
+
+    /** How many images the server of {@link #from} offers; 0 for an embedded server. */
+    public int imagesOffered() {
+        return offered == null ? 0 : offered.size();
     }
 
     /**
@@ -157,7 +167,6 @@ public final class Downloads extends Workload {
     @Override
     public void setUp(double scale) throws Exception {
         if (server != null) {
-            List<Image> offered = index(server);
             int needed = images(scale);
             if (offered.size() < needed) {
                 throw new IllegalStateException("download: the image server at " + server + " has "
