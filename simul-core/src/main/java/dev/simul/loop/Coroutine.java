@@ -1,5 +1,6 @@
 package dev.simul.loop;
 
+import dev.simul.task.Wait;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -57,16 +58,21 @@ public final class Coroutine<T> extends LoopFuture<T> {
         return (Coroutine<?>) context;
     }
 
+    /** The loop's thread runs coroutines from now on: portable tasks' waits come here ({@link CoroutineWaiter}). */
     static void enterLoopThread(EventLoop loop) {
         CONTEXT.set(loop);
+        Wait.install(CoroutineWaiter.INSTANCE);
     }
 
     static void leaveLoopThread() {
         CONTEXT.remove();
+        Wait.install(null);
     }
 
+    /** A strand thread runs {@code coroutine}'s body, for as long as it lives. */
     static void enterStrandThread(Coroutine<?> coroutine) {
         CONTEXT.set(coroutine);
+        Wait.install(CoroutineWaiter.INSTANCE);
     }
 
     /** Whether the current thread is a strand thread of a coroutine of {@code loop}. */

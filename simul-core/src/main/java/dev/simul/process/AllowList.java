@@ -1,15 +1,30 @@
 package dev.simul.process;
 
+import dev.simul.task.Fn;
+import dev.simul.task.Task;
 import java.io.ObjectInputFilter;
+import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Which classes a pool and its workers deserialize: the JDK's plain value, collection and exception types, simul's
- * own classes, and the patterns the pool's owner adds for their tasks ({@code com.acme.**}); everything else is
- * refused, as are graphs past the size limits. Java serialization runs code of whatever class a payload names,
- * so naming the classes up front is what keeps a crafted payload from running a gadget chain.
+ * own classes, the patterns the pool's owner adds ({@code com.acme.**}), and what the submitted work brought with
+ * it; everything else is refused, as are graphs past the size limits. Java serialization runs code of whatever
+ * class a payload names, so a class must be known before a payload may name it: that is what keeps a crafted
+ * payload from running a gadget chain.
+ *
+ * <p>What submitted work brings ({@link Learned}), so that a portable task runs unchanged with no option: every
+ * class the pool serializes into a task, an input or a map's function may come back to it and is allowed in the
+ * worker that receives it (the pool names them beside the payload); and the package of the code submitted (the
+ * class that declares a task's lambda, or a class implementing {@code Task} or {@code Fn}) is allowed for results
+ * and exceptions, since that code makes them. A class in another package that no submitted work carried, such as
+ * a library's gadget returned by a compromised worker, is still refused before its {@code readObject} runs.
  *
  * <p>Patterns follow {@link ObjectInputFilter.Config#createFilter}: {@code a.b.C} one class, {@code a.b.*} a
  * package, {@code a.b.**} a package and its subpackages. Arrays are checked by their element class.
@@ -57,31 +72,64 @@ final class AllowList {
 
     /** The filter that {@link #filterText} describes; it remembers, per thread, the last class it refused. */
     static Filter filter(String text) {
-        return new Filter(ObjectInputFilter.Config.createFilter(text));
+        List<String> exclusions = new ArrayList<>();
+        for (String part : text.split(";")) {
+            if (part.startsWith("!") && !part.equals("!*")) {
+                exclusions.add(part);
+            }
+        }
+        return new Filter(ObjectInputFilter.Config.createFilter(text), exclusions.isEmpty() ? null
+                : ObjectInputFilter.Config.createFilter(String.join(";", exclusions)));
     }
 
-    /** A filter that can say which class it refused, for an error message that helps. */
+    /** The limits alone: they hold for learned classes too. */
+    private static final ObjectInputFilter LIMITS_ONLY = ObjectInputFilter.Config.createFilter(LIMITS);
+
+    /**
+     * A filter that also allows what submitted work brought ({@link #learn}), and can say which class it refused,
+     * for an error message that helps. Learning is safe from any thread; it only ever adds.
+     */
     static final class Filter implements ObjectInputFilter {
         private final ObjectInputFilter patterns;
+        /** The patterns' explicit refusals ({@code !java.net.URL}): learning never overrides them. */
+        private final ObjectInputFilter exclusions;
         private final ThreadLocal<String> lastRefused = new ThreadLocal<>();
+        private final Set<String> classes = ConcurrentHashMap.newKeySet();
+        private final Set<String> packages = ConcurrentHashMap.newKeySet();
 
-        Filter(ObjectInputFilter patterns) {
+        Filter(ObjectInputFilter patterns, ObjectInputFilter exclusions) {
             this.patterns = patterns;
+            this.exclusions = exclusions;
+        }
+
+        /** Allows these classes from now on, by name. */
+        void learnClasses(Collection<String> names) {
+            classes.addAll(names);
+        }
+
+        /** Allows every class of these packages (not their subpackages) from now on. */
+        void learnPackages(Collection<String> names) {
+            packages.addAll(names);
         }
 
         @Override
         public Status checkInput(FilterInfo info) {
-            if (info.serialClass() != null && info.serialClass().isHidden()) {
-                // A lambda, made by readResolve from an allowed SerializedLambda through its allowed capturing
-                // class's own $deserializeLambda$. A stream cannot name a hidden class, so none gets here otherwise.
+            Class<?> c = info.serialClass();
+            while (c != null && c.isArray()) {
+                c = c.getComponentType();
+            }
+            if (c != null && c.isHidden()) {
+                // A lambda, made by readResolve from an allowed SerializedLambda through its capturing class's own
+                // $deserializeLambda$. A stream cannot name a hidden class, so none gets here otherwise.
+                return Status.ALLOWED;
+            }
+            if (c != null && LIMITS_ONLY.checkInput(info) != Status.REJECTED
+                    && (exclusions == null || exclusions.checkInput(info) != Status.REJECTED)
+                    && (classes.contains(c.getName()) || packages.contains(c.getPackageName()))) {
                 return Status.ALLOWED;
             }
             Status status = patterns.checkInput(info);
             if (status == Status.REJECTED) {
-                Class<?> c = info.serialClass();
-                while (c != null && c.isArray()) {
-                    c = c.getComponentType();
-                }
                 lastRefused.set(c != null ? "class " + c.getName() + " is not allow-listed"
                         : "the object graph is past a limit (" + LIMITS + ")");
             }
@@ -93,6 +141,47 @@ final class AllowList {
             String reason = lastRefused.get();
             lastRefused.remove();
             return reason != null ? reason : "refused by the allow-list";
+        }
+    }
+
+    /**
+     * What the pool's serialization of one value wrote: every class, and the submitted code's classes (a lambda's
+     * declaring class, a class implementing {@code Task} or {@code Fn}), whose packages make results.
+     */
+    static final class Learned {
+        final Set<String> classes = new LinkedHashSet<>();
+        final Set<String> code = new LinkedHashSet<>();
+
+        void wrote(Class<?> c) {
+            while (c.isArray()) {
+                c = c.getComponentType();
+            }
+            if (!c.isPrimitive()) {
+                classes.add(c.getName());
+            }
+        }
+
+        void wrote(Object o) {
+            if (o instanceof SerializedLambda lambda) {
+                code.add(lambda.getCapturingClass().replace('/', '.'));
+            } else if (o instanceof Task<?> || o instanceof Fn<?, ?>) {
+                code.add(o.getClass().getName());
+            }
+        }
+
+        /** The packages of the code classes. */
+        List<String> codePackages() {
+            List<String> out = new ArrayList<>();
+            for (String name : code) {
+                int dot = name.lastIndexOf('.');
+                out.add(dot < 0 ? "" : name.substring(0, dot));
+            }
+            return out;
+        }
+
+        void clear() {
+            classes.clear();
+            code.clear();
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.simul.process;
 
 import dev.simul.runner.AbstractRunner;
 import dev.simul.runner.Promise;
-import dev.simul.runner.Runners;
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.IOException;
@@ -218,7 +217,7 @@ public final class ProcessPool extends AbstractRunner {
 
     /** Starts a pool: its workers start launching at once, in the background. */
     public ProcessPool(Options options) {
-        super(Runners.PROCESSES, options.workers());
+        super(ProcessesMode.NAME, options.workers());
         this.options = options;
         this.filterText = AllowList.filterText(options.allowedClasses());
         this.filter = AllowList.filter(filterText);
@@ -318,7 +317,9 @@ public final class ProcessPool extends AbstractRunner {
             if (worker == null) {
                 return; // still queued: the pump skips it (removing it here would cost O(queue) per cancel)
             }
-            worker.controls.add(job.id); // the worker interrupts it, or skips it if it has not started
+            // The worker skips it if it has not started; if it has, interrupts it or, for cancel(false), lets it end.
+            worker.controls.add(new Worker.Control(job.promise.interruptRequested() ? Wire.CANCEL : Wire.SKIP,
+                    job.id));
         }
         worker.flush(this);
     }
@@ -340,7 +341,7 @@ public final class ProcessPool extends AbstractRunner {
                 if (!w.accepting()) {
                     continue;
                 }
-                while (w.inFlight.size() < window && w.sent < w.taskLimit && !pending.isEmpty()) {
+                while (!stopping && w.inFlight.size() < window && w.sent < w.taskLimit && !pending.isEmpty()) {
                     if (!w.inFlight.isEmpty() && pending.size() <= idle) {
                         break; // what is left goes to the idle workers
                     }
@@ -361,7 +362,7 @@ public final class ProcessPool extends AbstractRunner {
                 }
                 if (w.sent >= w.taskLimit && w.inFlight.isEmpty() && !w.exiting) {
                     w.exiting = true; // recycled: it exits, and a fresh one takes its place
-                    w.controls.add(Worker.EXIT);
+                    w.controls.add(Worker.Control.EXIT);
                     launch();
                 }
                 if (!w.toSend.isEmpty() || !w.controls.isEmpty()) {
@@ -460,6 +461,16 @@ public final class ProcessPool extends AbstractRunner {
         promise.complete((T) value);
     }
 
+    /**
+     * Allows back what a worker was just sent: every class its values carried, and the package of the code
+     * submitted, whose results and exceptions come from it ({@link AllowList}). Empties {@code learned}.
+     */
+    void learn(AllowList.Learned learned) {
+        filter.learnClasses(learned.classes);
+        filter.learnPackages(learned.codePackages());
+        learned.clear();
+    }
+
     /** The pool's lock, for its workers. */
     Object lock() {
         return lock;
@@ -500,7 +511,7 @@ public final class ProcessPool extends AbstractRunner {
                 return; // already on its way out, and replaced
             }
             w.retiring = true;
-            w.controls.add(Worker.DRAIN);
+            w.controls.add(Worker.Control.DRAIN);
             launch();
         }
         log("[worker " + w.id + "] resident memory " + rss / (1024 * 1024)
@@ -534,6 +545,7 @@ public final class ProcessPool extends AbstractRunner {
                 return;
             }
             w.dead = true;
+            lock.notifyAll(); // shutdownNow may be waiting for its answer to STOP
             workers.remove(w);
             w.toSend.clear(); // its in-flight jobs are dealt with below; nothing more goes to it
             w.controls.clear();
@@ -773,7 +785,7 @@ public final class ProcessPool extends AbstractRunner {
             all = List.copyOf(workers);
             for (Worker w : all) {
                 w.exiting = true;
-                w.controls.add(Worker.EXIT);
+                w.controls.add(Worker.Control.EXIT);
             }
         }
         for (Worker w : all) {
@@ -799,6 +811,19 @@ public final class ProcessPool extends AbstractRunner {
         }
     }
 
+    /** A worker still runs a task whose promise is done (cancelled without interruption): it is not over yet. */
+    @Override
+    protected boolean tasksRunning() {
+        synchronized (lock) {
+            for (Worker w : workers) {
+                if (!w.dead && !w.inFlight.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
         List<Worker> all;
@@ -816,7 +841,11 @@ public final class ProcessPool extends AbstractRunner {
         return true;
     }
 
-    /** Cancels everything unfinished, as every runner does, and kills the workers at once. */
+    /**
+     * Cancels everything unfinished, as every runner does, and kills the workers at once. The tasks it returns are
+     * exactly those that never started: queued here, or sent ahead to a worker that had not begun them (each worker
+     * is asked, and says which task it began last).
+     */
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> neverStarted = super.shutdownNow();
@@ -829,6 +858,85 @@ public final class ProcessPool extends AbstractRunner {
             w.kill();
         }
         return neverStarted;
+    }
+
+    /** How long {@link #shutdownNow()} waits for workers to say which task they began last. */
+    private static final Duration STOP_ANSWER_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The jobs that never started: those queued that never ran anywhere, and those sent ahead to a worker after
+     * the last task it began. Each connected worker is told to STOP (begin nothing more, interrupt what runs) and
+     * answers with that task's id; a worker that does not answer in time is taken to be running its oldest
+     * unanswered job, and the ones behind it not started.
+     */
+    @Override
+    protected List<Promise<?>> withdrawUnstarted() {
+        List<Worker> asked = new ArrayList<>();
+        synchronized (lock) {
+            stopping = true; // nothing more goes out
+            for (Worker w : workers) {
+                if (!w.dead && w.isReady() && !w.inFlight.isEmpty()) {
+                    w.stopAnswer = null;
+                    w.stopAsked = true;
+                    w.controls.add(Worker.Control.STOP);
+                    asked.add(w);
+                }
+            }
+        }
+        for (Worker w : asked) {
+            w.flush(this);
+        }
+        List<Promise<?>> withdrawn = new ArrayList<>();
+        synchronized (lock) {
+            long deadline = System.nanoTime() + STOP_ANSWER_TIMEOUT.toNanos();
+            boolean interrupted = false;
+            while (asked.stream().anyMatch(w -> w.stopAnswer == null && !w.dead)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (Job job : pending) {
+                if (job.attempts == 0 && (job.claimed || job.promise.start())) {
+                    withdrawn.add(job.promise); // never ran anywhere
+                }
+            }
+            for (Worker w : workers) {
+                List<Job> jobs = List.copyOf(w.inFlight);
+                int firstUnstarted = 1; // without an answer: the oldest runs, the rest wait behind it
+                if (w.stopAnswer != null) {
+                    firstUnstarted = 0; // the last one begun was answered already: none of these started
+                    for (int i = 0; i < jobs.size(); i++) {
+                        if (jobs.get(i).id == w.stopAnswer) {
+                            firstUnstarted = i + 1;
+                        }
+                    }
+                }
+                for (Job job : jobs.subList(Math.min(firstUnstarted, jobs.size()), jobs.size())) {
+                    if (job.attempts == 1) {
+                        withdrawn.add(job.promise);
+                    }
+                }
+            }
+        }
+        return withdrawn;
+    }
+
+    /** A worker told to STOP said which task it began last ({@code lastBegun}, or -1 for none). */
+    void stopped(Worker w, long lastBegun) {
+        synchronized (lock) {
+            w.stopAnswer = lastBegun;
+            lock.notifyAll();
+        }
     }
 
     /**

@@ -14,6 +14,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The protocol between a pool and its workers: length-prefixed frames ({@code int} length, then a type byte and
@@ -35,6 +39,8 @@ final class Wire {
     static final byte CANCEL = 6;    // long id
     static final byte DRAIN = 7;     // (after RETIRING) reject what was sent and say BYE
     static final byte EXIT = 8;      // finish and exit
+    static final byte SKIP = 9;      // long id: skip it if it has not started, else let it finish (cancel(false))
+    static final byte STOP = 10;     // start nothing more, interrupt the running task, reject the rest; say STOPPED
 
     // Worker to parent.
     static final byte HELLO = 20;    // int workerId, 32-byte token
@@ -46,6 +52,7 @@ final class Wire {
     static final byte RETIRING = 26; // long resident bytes
     static final byte REJECTED = 27; // long id (not started)
     static final byte BYE = 28;
+    static final byte STOPPED = 29;  // long id of the last task begun (-1: none): the ones sent after it never will
 
     /** Frames above this size are refused: a runaway payload must not exhaust either side's memory. */
     static final int MAX_FRAME = 512 * 1024 * 1024;
@@ -60,15 +67,32 @@ final class Wire {
     private static final byte T_STRING = 5;
     private static final byte T_BYTES = 6;
     private static final byte T_OBJECT = 7;
+    /** Serialized, then the names of the classes in it that its reader has not been told of: it allows them. */
+    private static final byte T_OBJECT_NAMING = 8;
 
     private Wire() {
     }
 
-    /** A frame being built: {@link #begin} reserves the length, {@link #end} fills it in. Not thread-safe. */
+    /**
+     * A frame being built: {@link #begin} reserves the length, {@link #end} fills it in. Not thread-safe.
+     *
+     * <p>The pool's side {@linkplain #naming names} the classes its objects carry, each once per reader: what the
+     * worker reading them may then deserialize ({@link AllowList}).
+     */
     static final class Out extends OutputStream {
         private byte[] bytes = new byte[4096];
         private int size;
         private int frameStart = -1;
+        /** What the objects written carried, for the pool's own filter; null where nothing is learned. */
+        private AllowList.Learned learned;
+        /** The class names this stream's reader has been told of, and those told in the frame being built. */
+        private final Set<String> named = new HashSet<>();
+        private final List<String> naming = new ArrayList<>();
+
+        /** Objects written from now on name their classes to the reader, and record them in {@code into}. */
+        void naming(AllowList.Learned into) {
+            learned = into;
+        }
 
         void begin(byte type) {
             frameStart = size;
@@ -88,6 +112,8 @@ final class Wire {
             bytes[frameStart + 2] = (byte) (length >>> 8);
             bytes[frameStart + 3] = (byte) length;
             frameStart = -1;
+            named.addAll(naming);
+            naming.clear();
         }
 
         /** Drops a frame begun but not ended (its value could not be encoded). */
@@ -96,6 +122,7 @@ final class Wire {
                 size = frameStart;
                 frameStart = -1;
             }
+            naming.clear(); // the reader was not told after all
         }
 
         int size() {
@@ -158,10 +185,11 @@ final class Wire {
                     putBytes(b);
                 }
                 default -> {
-                    put(T_OBJECT);
+                    put(learned == null ? T_OBJECT : T_OBJECT_NAMING);
                     int lengthAt = size;
                     putInt(0);
-                    try (ObjectOutputStream out = new ObjectOutputStream(this)) {
+                    try (ObjectOutputStream out = learned == null ? new ObjectOutputStream(this)
+                            : new Recording(this, learned)) {
                         out.writeObject(v);
                     }
                     int length = size - lengthAt - 4;
@@ -169,6 +197,19 @@ final class Wire {
                     bytes[lengthAt + 1] = (byte) (length >>> 16);
                     bytes[lengthAt + 2] = (byte) (length >>> 8);
                     bytes[lengthAt + 3] = (byte) length;
+                    if (learned != null) {
+                        List<String> fresh = new ArrayList<>();
+                        for (String name : learned.classes) {
+                            if (!named.contains(name) && !naming.contains(name)) {
+                                fresh.add(name);
+                            }
+                        }
+                        putInt(fresh.size());
+                        for (String name : fresh) {
+                            putUtf(name);
+                        }
+                        naming.addAll(fresh);
+                    }
                 }
             }
         }
@@ -338,6 +379,21 @@ final class Wire {
             case T_STRING -> getUtf(frame);
             case T_BYTES -> getBytes(frame);
             case T_OBJECT -> deserialize(getBytes(frame), filter, loader);
+            case T_OBJECT_NAMING -> {
+                byte[] bytes = getBytes(frame);
+                int count = frame.getInt();
+                if (count < 0 || count > frame.remaining() / 4) {
+                    throw new IOException("a value names " + count + " classes in " + frame.remaining() + " bytes");
+                }
+                List<String> names = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    names.add(getUtf(frame));
+                }
+                if (filter instanceof AllowList.Filter allow) {
+                    allow.learnClasses(names);
+                }
+                yield deserialize(bytes, filter, loader);
+            }
             default -> throw new IOException("unknown value tag " + tag);
         };
     }
@@ -390,6 +446,28 @@ final class Wire {
             }
         }
         return new RemoteTaskException(className, message, trace, "it is not serializable");
+    }
+
+    /** Serializes as usual, noting each class written and each piece of submitted code. */
+    private static final class Recording extends ObjectOutputStream {
+        private final AllowList.Learned learned;
+
+        Recording(OutputStream out, AllowList.Learned learned) throws IOException {
+            super(out);
+            this.learned = learned;
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected void annotateClass(Class<?> c) {
+            learned.wrote(c);
+        }
+
+        @Override
+        protected Object replaceObject(Object o) {
+            learned.wrote(o); // a lambda arrives here already replaced by its SerializedLambda
+            return o;
+        }
     }
 
     /** Resolves classes through a given loader (the application's), as a worker's tasks need. */

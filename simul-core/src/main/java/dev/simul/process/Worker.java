@@ -26,9 +26,12 @@ import java.util.function.Consumer;
  */
 final class Worker {
 
-    /** Control entries: EXIT and DRAIN; any other value is the id of a job to cancel. */
-    static final long EXIT = -1;
-    static final long DRAIN = -2;
+    /** A control frame queued for the worker: EXIT, DRAIN or STOP, or CANCEL or SKIP of job {@code id}. */
+    record Control(byte frame, long id) {
+        static final Control EXIT = new Control(Wire.EXIT, -1);
+        static final Control DRAIN = new Control(Wire.DRAIN, -1);
+        static final Control STOP = new Control(Wire.STOP, -1);
+    }
 
     private static final int TAIL_LINES = 20;
     private static final int LINE_MAX = 1000;
@@ -41,13 +44,16 @@ final class Worker {
     // pool lock
     final ArrayDeque<ProcessPool.Job> inFlight = new ArrayDeque<>();
     final ArrayDeque<ProcessPool.Job> toSend = new ArrayDeque<>();
-    final ArrayDeque<Long> controls = new ArrayDeque<>();
+    final ArrayDeque<Control> controls = new ArrayDeque<>();
     int sent;
     int done;
     boolean retiring;
     boolean exiting;
     boolean dead;
     ProcessPool.Job timedOut;
+    boolean stopAsked;
+    /** The last job id this worker began, as it answered STOP (-1: none), or null before it answered. */
+    Long stopAnswer;
     ScheduledFuture<?> timeout;
     ScheduledFuture<?> startTimeout;
     private volatile String killReason;
@@ -70,6 +76,8 @@ final class Worker {
     private Wire.In in;
     private final Object writeLock = new Object();
     private final Wire.Out out = new Wire.Out();
+    /** What the values written to this worker carried: the pool's filter learns it before the worker answers. */
+    private final AllowList.Learned learned = new AllowList.Learned();
     private final ProcessPool.Functions functions = new ProcessPool.Functions();
     private final ArrayDeque<String> outputTail = new ArrayDeque<>();
     private Thread stdoutForwarder;
@@ -196,6 +204,7 @@ final class Worker {
         Throwable startFailure = null;
         try {
             synchronized (writeLock) {
+                out.naming(learned);
                 out.begin(Wire.INIT);
                 out.putUtf(filterText);
                 out.putLong(maxRss);
@@ -205,6 +214,7 @@ final class Worker {
                     throw new IOException("the initializer cannot be sent to a worker: " + e, e);
                 }
                 out.end();
+                pool.learn(learned);
                 out.flushTo(channel);
             }
             ByteBuffer first = in.next();
@@ -242,6 +252,7 @@ final class Worker {
                     }
                     case Wire.CANCELLED, Wire.REJECTED -> pool.answered(this, frame.getLong(), type, null);
                     case Wire.RETIRING -> pool.retiring(this, frame.getLong());
+                    case Wire.STOPPED -> pool.stopped(this, frame.getLong());
                     case Wire.BYE -> {
                         // it exits now
                     }
@@ -289,7 +300,7 @@ final class Worker {
         List<Throwable> reasons = new ArrayList<>();
         synchronized (writeLock) {
             List<ProcessPool.Job> jobs;
-            List<Long> ctl;
+            List<Control> ctl;
             synchronized (pool.lock()) {
                 if (channel == null || dead) {
                     return; // not connected yet (a worker gets jobs only once ready), or gone
@@ -309,13 +320,12 @@ final class Worker {
                     reasons.add(e);
                 }
             }
-            for (long c : ctl) {
-                if (c == EXIT || c == DRAIN) {
+            for (Control c : ctl) {
+                out.begin(c.frame());
+                if (c.frame() == Wire.EXIT || c.frame() == Wire.DRAIN) {
                     toldToExit = true;
-                    out.begin(c == EXIT ? Wire.EXIT : Wire.DRAIN);
-                } else {
-                    out.begin(Wire.CANCEL);
-                    out.putLong(c);
+                } else if (c.frame() == Wire.CANCEL || c.frame() == Wire.SKIP) {
+                    out.putLong(c.id());
                 }
                 try {
                     out.end();
@@ -323,6 +333,7 @@ final class Worker {
                     throw new IllegalStateException(e); // a control frame is a few bytes
                 }
             }
+            pool.learn(learned); // before the worker can answer with what it carried
             try {
                 out.flushTo(channel);
             } catch (IOException e) {

@@ -21,7 +21,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>It reads its token from stdin, connects to the pool's socket, says HELLO, runs the initializer, says READY,
  * then runs the tasks it receives one at a time, in order, on its main thread. A reader thread takes frames off
- * the socket as they come, so that a CANCEL can interrupt the running task. The worker exits when the pool says
+ * the socket as they come, so that a CANCEL can interrupt the running task (a SKIP, a cancel that does not
+ * interrupt, only keeps a task from starting), and a STOP ({@code shutdownNow}) is answered at once with the last
+ * task begun: the pool then knows exactly which of the tasks it sent ahead never started. The worker exits when the pool says
  * EXIT, and at once when its stdin ends before it connects or its connection ends after: that is how it notices
  * that the pool's JVM died, even by SIGKILL (the kernel closes a dead process's files), so no worker outlives its
  * pool. Nothing else watches stdin: HotSpot waits up to 300 ms, at exit, for threads blocked in native reads.
@@ -46,6 +48,10 @@ public final class WorkerMain {
     private ObjectInputFilter filter = AllowList.filter("!*");
     private long maxRss;
     private long running = -1; // guarded by runningLock
+    private long lastBegun = -1; // guarded by runningLock
+    private boolean stopped; // guarded by runningLock; STOP came: begin nothing more
+    /** Orders the two threads' writes to the socket: the main thread's answers and the reader's STOPPED. */
+    private final Object writeLock = new Object();
     private volatile boolean closing;
     private Thread reader;
 
@@ -108,14 +114,14 @@ public final class WorkerMain {
             out.begin(Wire.INIT_FAILED);
             out.putError(t);
             out.end();
-            out.flushTo(channel);
+            flush();
             return 1;
         }
         Thread.interrupted(); // an initializer's interrupt is not the first task's
         out.begin(Wire.READY);
         out.putLong(ProcessHandle.current().pid());
         out.end();
-        out.flushTo(channel);
+        flush();
         return runFrames();
     }
 
@@ -124,12 +130,15 @@ public final class WorkerMain {
         try {
             while (true) {
                 ByteBuffer frame = in.next();
-                if (frame.get(frame.position()) == Wire.CANCEL) {
+                byte type = frame.get(frame.position());
+                if (type == Wire.CANCEL || type == Wire.SKIP) {
                     frame.get();
                     long id = frame.getLong();
                     synchronized (runningLock) {
                         if (running == id) {
-                            main.interrupt();
+                            if (type == Wire.CANCEL) {
+                                main.interrupt();
+                            }
                         } else {
                             cancelled.add(id); // not started: skipped when its turn comes
                             if (cancelled.size() > MAX_CANCELLED) {
@@ -137,6 +146,24 @@ public final class WorkerMain {
                                 cancelled.remove(cancelled.iterator().next());
                             }
                         }
+                    }
+                    continue;
+                }
+                if (type == Wire.STOP) {
+                    long begun;
+                    synchronized (runningLock) {
+                        stopped = true;
+                        begun = lastBegun;
+                        if (running != -1) {
+                            main.interrupt();
+                        }
+                    }
+                    Wire.Out ack = new Wire.Out();
+                    ack.begin(Wire.STOPPED);
+                    ack.putLong(begun);
+                    ack.end();
+                    synchronized (writeLock) {
+                        ack.flushTo(channel);
                     }
                     continue;
                 }
@@ -157,7 +184,7 @@ public final class WorkerMain {
         boolean retiring = false;
         while (true) {
             if (frames.isEmpty() && out.size() > 0) {
-                out.flushTo(channel); // answers go out in batches, but never wait for more work
+                flush(); // answers go out in batches, but never wait for more work
             }
             Object next = frames.take();
             if (next == END) {
@@ -168,10 +195,9 @@ public final class WorkerMain {
             switch (type) {
                 case Wire.TASK, Wire.CALL -> {
                     long id = frame.getLong();
-                    if (retiring) {
-                        answer(Wire.REJECTED, id);
-                    } else if (!begin(id)) {
-                        answer(Wire.CANCELLED, id);
+                    byte verdict = retiring ? Wire.REJECTED : begin(id);
+                    if (verdict != Wire.TASK) {
+                        answer(verdict, id); // CANCELLED, or REJECTED: never started, the pool sends it elsewhere
                     } else {
                         run(type, id, frame);
                         if (maxRss > 0 && residentBytes() > maxRss) {
@@ -196,11 +222,11 @@ public final class WorkerMain {
                 case Wire.DRAIN -> {
                     out.begin(Wire.BYE);
                     out.end();
-                    out.flushTo(channel);
+                    flush();
                     return 0;
                 }
                 case Wire.EXIT -> {
-                    out.flushTo(channel);
+                    flush();
                     return 0;
                 }
                 default -> throw new IOException("unknown frame type " + type);
@@ -213,16 +239,27 @@ public final class WorkerMain {
      * seen here or interrupts the job. Every earlier answer goes out first: the pool takes a worker's oldest
      * unanswered job for the one it is running (the one a crash or a timeout fails).
      */
-    private boolean begin(long id) throws IOException {
+    private byte begin(long id) throws IOException {
         if (out.size() > 0) {
-            out.flushTo(channel);
+            flush();
         }
         synchronized (runningLock) {
+            if (stopped) {
+                return Wire.REJECTED;
+            }
             if (cancelled.remove(id)) {
-                return false;
+                return Wire.CANCELLED;
             }
             running = id;
-            return true;
+            lastBegun = id;
+            return Wire.TASK;
+        }
+    }
+
+    /** Writes the answers gathered so far. */
+    private void flush() throws IOException {
+        synchronized (writeLock) {
+            out.flushTo(channel);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +38,8 @@ public abstract class AbstractRunner implements Runner {
     private final Set<Promise<?>> unfinished = ConcurrentHashMap.newKeySet();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean terminating = new AtomicBoolean();
+    /** Tasks whose code runs now in {@link Promise#run()}: a cancelled one may run on after its promise is done. */
+    final AtomicInteger executing = new AtomicInteger();
 
     /**
      * @param mode    the mode's name
@@ -58,6 +61,15 @@ public abstract class AbstractRunner implements Runner {
 
     /** Called once, when the runner is shut down and every promise is done: release threads and resources. */
     protected void terminate() {
+    }
+
+    /**
+     * Whether any task's code still runs, its promise done or not (a task cancelled without interruption, or one
+     * that ignores its interrupt): the runner is not terminated before it ends. The default counts the tasks run
+     * by {@link Promise#run()}; a mode that runs them elsewhere overrides it.
+     */
+    protected boolean tasksRunning() {
+        return executing.get() > 0;
     }
 
     /** Waits, up to the deadline, for the resources released by {@link #terminate()}; true if they are gone. */
@@ -382,16 +394,17 @@ public abstract class AbstractRunner implements Runner {
      * Stops accepting work and cancels every unfinished task, interrupting those that run: every handle this
      * runner gave out is then done.
      *
-     * @return the tasks that never started; running one runs the original task (its handle stays cancelled)
+     * @return the tasks that never started, which will now never start here; running one runs the original task
+     *         (its handle stays cancelled)
      */
     @Override
     public List<Runnable> shutdownNow() {
         shutdown();
-        // Queued tasks first, each claimed before it is cancelled so that no worker starts it meanwhile; then a
-        // running task that is cancelled frees a worker that finds nothing left to start.
+        // Tasks that never started first, each withdrawn before it is cancelled so that no worker starts it
+        // meanwhile; then a running task that is cancelled frees a worker that finds nothing left to start.
         List<Runnable> neverStarted = new ArrayList<>();
-        for (Promise<?> promise : unfinished) {
-            if (promise.start() && promise.cancel(false)) {
+        for (Promise<?> promise : withdrawUnstarted()) {
+            if (promise.cancel(false)) {
                 Task<?> task = promise.task();
                 neverStarted.add(() -> {
                     try {
@@ -410,25 +423,44 @@ public abstract class AbstractRunner implements Runner {
         return neverStarted;
     }
 
+    /**
+     * For {@link #shutdownNow()}, after {@link #shutdown()}: the unfinished promises whose tasks never started,
+     * each made sure never to start. The default claims every promise not yet claimed ({@link Promise#start()}); a
+     * mode that claims a promise before its task really starts (to ship it ahead to a worker) knows better.
+     */
+    protected List<Promise<?>> withdrawUnstarted() {
+        List<Promise<?>> withdrawn = new ArrayList<>();
+        for (Promise<?> promise : unfinished) {
+            if (promise.start()) {
+                withdrawn.add(promise);
+            }
+        }
+        return withdrawn;
+    }
+
     @Override
     public boolean isShutdown() {
         return (state.get() & SHUT_DOWN) != 0;
     }
 
-    /** True once every task is done and the mode's threads or processes are gone. */
+    /**
+     * True once the runner is shut down, every task is done (its done callbacks included), and no task's code
+     * still runs (a task cancelled without interruption runs on to its end): the
+     * {@link java.util.concurrent.ExecutorService} definition, so an idle runner is terminated as soon as it is
+     * shut down. The mode's idle threads or worker processes may still be on their way out:
+     * {@link #awaitTermination} and {@link #close()} wait for them too.
+     */
     @Override
     public boolean isTerminated() {
-        if (terminated.getCount() != 0) {
-            return false;
-        }
-        try {
-            return awaitResources(System.nanoTime());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return terminated.getCount() == 0 && !tasksRunning();
     }
 
+    /**
+     * Waits until every task is done after a shutdown, and the mode's threads or worker processes are gone, so
+     * that nothing this runner started outlives it.
+     *
+     * @return false if the timeout passed first
+     */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         refuseOwnCallback("awaitTermination()");

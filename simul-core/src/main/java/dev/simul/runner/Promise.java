@@ -45,6 +45,7 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
     private final AbstractRunner owner;
     private volatile Callback<T> callbacks;
     private volatile boolean started;
+    private volatile boolean interruptRequested;
 
     /** A promise of {@code owner}, which is told when it is done; a null owner is told nothing. */
     Promise(Task<T> task, AbstractRunner owner) {
@@ -75,8 +76,38 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
     @Override
     public void run() {
         if (start()) {
-            super.run();
+            if (owner != null) {
+                owner.executing.incrementAndGet();
+            }
+            try {
+                super.run();
+            } finally {
+                if (owner != null) {
+                    owner.executing.decrementAndGet();
+                }
+            }
         }
+    }
+
+    /**
+     * Cancels the task as {@link java.util.concurrent.Future#cancel} says: with {@code mayInterruptIfRunning} a
+     * running task is interrupted, without it the task runs on to its end and its outcome is dropped.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (mayInterruptIfRunning) {
+            interruptRequested = true; // set first: the done callbacks, which run inside cancel, read it
+        }
+        return super.cancel(mayInterruptIfRunning);
+    }
+
+    /**
+     * Whether a cancellation asked to interrupt the task: a runner that runs tasks elsewhere (a coroutine, another
+     * process) stops a running task only then, and otherwise lets it finish, as a thread pool does. If two cancels
+     * race, one with and one without, this may say yes although the other won.
+     */
+    public boolean interruptRequested() {
+        return interruptRequested;
     }
 
     /** Records the result of a task that ran elsewhere; ignored if the promise is already done. */

@@ -1,54 +1,78 @@
 package dev.simul.runner;
 
-import dev.simul.loop.LoopRunner;
-import dev.simul.process.ProcessPool;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Creates runners, by mode name (for the CLI and configuration files) or by factory method.
+ * Creates runners by mode name (for the command line and configuration files), or, for the modes of this package,
+ * by factory method. The names are whatever modes are on the class path ({@link Mode}); simul-core brings:
  *
  * <table>
  *   <caption>Modes</caption>
- *   <tr><th>mode</th><th>runs tasks on</th><th>workers</th></tr>
- *   <tr><td>{@code sequential}</td><td>the submitting thread</td><td>always 1</td></tr>
- *   <tr><td>{@code threads}</td><td>a fixed pool of platform threads</td><td>default: available processors</td></tr>
- *   <tr><td>{@code virtual}</td><td>a virtual thread per task</td><td>a concurrency limit; default unbounded</td></tr>
- *   <tr><td>{@code loop}</td><td>coroutines on one event-loop thread</td><td>always 1 (the loop's thread)</td></tr>
- *   <tr><td>{@code processes}</td><td>worker JVMs, children of this one</td><td>default: available processors</td></tr>
+ *   <tr><th>mode</th><th>runs tasks on</th><th>workers</th><th>lives in</th></tr>
+ *   <tr><td>{@code sequential}</td><td>the submitting thread</td><td>always 1</td><td>{@code dev.simul.runner}</td></tr>
+ *   <tr><td>{@code threads}</td><td>a fixed pool of platform threads</td><td>default: available processors</td>
+ *       <td>{@code dev.simul.runner}</td></tr>
+ *   <tr><td>{@code virtual}</td><td>a virtual thread per task</td><td>a concurrency limit; default unbounded</td>
+ *       <td>{@code dev.simul.runner}</td></tr>
+ *   <tr><td>{@code loop}</td><td>coroutines on one event-loop thread</td><td>always 1 (the loop's thread)</td>
+ *       <td>{@code dev.simul.loop.LoopRunner}</td></tr>
+ *   <tr><td>{@code processes}</td><td>worker JVMs, children of this one</td><td>default: available processors</td>
+ *       <td>{@code dev.simul.process.ProcessPool}</td></tr>
  * </table>
  */
 public final class Runners {
 
-    /** The submitting thread runs each task. */
-    public static final String SEQUENTIAL = "sequential";
-    /** A fixed pool of platform threads. */
-    public static final String THREADS = "threads";
-    /** A virtual thread per task. */
-    public static final String VIRTUAL = "virtual";
-    /** Coroutines on one event-loop thread. */
-    public static final String LOOP = "loop";
-    /** Worker JVMs, children of this one. */
-    public static final String PROCESSES = "processes";
-
-    private static final List<String> MODES = List.of(SEQUENTIAL, THREADS, VIRTUAL, LOOP, PROCESSES);
-
     private Runners() {
+    }
+
+    /** The registered modes by name, in their order; found once, on first use. */
+    private static final class Registry {
+        static final Map<String, Mode> MODES = load();
+
+        private static Map<String, Mode> load() {
+            List<Mode> found = new ArrayList<>();
+            ServiceLoader.load(Mode.class, Mode.class.getClassLoader()).forEach(found::add);
+            found.sort(Comparator.comparingInt(Mode::order).thenComparing(Mode::name));
+            Map<String, Mode> byName = new LinkedHashMap<>();
+            for (Mode mode : found) {
+                Mode twin = byName.putIfAbsent(mode.name(), mode);
+                if (twin != null) {
+                    throw new IllegalStateException("two modes are named '" + mode.name() + "': "
+                            + twin.getClass().getName() + " and " + mode.getClass().getName()
+                            + "; remove one of their jars from the class path");
+                }
+            }
+            return byName;
+        }
     }
 
     /** Every mode name {@link #of} accepts, in the order the lab reports them. */
     public static List<String> modes() {
-        return MODES;
+        return List.copyOf(Registry.MODES.keySet());
+    }
+
+    /**
+     * The mode called {@code name}.
+     *
+     * @throws IllegalArgumentException for a name no mode on the class path has
+     */
+    public static Mode mode(String name) {
+        Mode mode = Registry.MODES.get(name);
+        if (mode == null) {
+            throw new IllegalArgumentException("unknown mode '" + name + "'; modes: " + String.join(", ", modes()));
+        }
+        return mode;
     }
 
     /** A runner of {@code mode} with the mode's default worker count. */
     public static Runner of(String mode) {
-        return switch (checkMode(mode)) {
-            case SEQUENTIAL -> sequential();
-            case THREADS -> threads();
-            case VIRTUAL -> virtual();
-            case LOOP -> loop();
-            default -> processes();
-        };
+        Mode m = mode(mode);
+        return m.create(m.defaultWorkers());
     }
 
     /**
@@ -58,24 +82,11 @@ public final class Runners {
      * @throws IllegalArgumentException for an unknown mode or a worker count below 1
      */
     public static Runner of(String mode, int workers) {
-        checkMode(mode);
+        Mode m = mode(mode);
         if (workers <= 0) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
-        return switch (mode) {
-            case SEQUENTIAL -> sequential();
-            case THREADS -> threads(workers);
-            case VIRTUAL -> virtual(workers);
-            case LOOP -> loop();
-            default -> processes(workers);
-        };
-    }
-
-    private static String checkMode(String mode) {
-        if (!MODES.contains(mode)) {
-            throw new IllegalArgumentException("unknown mode '" + mode + "'; modes: " + String.join(", ", MODES));
-        }
-        return mode;
+        return m.create(workers);
     }
 
     /** Runs every task on the submitting thread. */
@@ -101,20 +112,5 @@ public final class Runners {
     /** A virtual thread per task, at most {@code limit} running at once. */
     public static Runner virtual(int limit) {
         return new VirtualThreadRunner(limit);
-    }
-
-    /** Every task a coroutine on one event-loop thread. */
-    public static Runner loop() {
-        return new LoopRunner();
-    }
-
-    /** A pool of worker JVMs, one per available processor. */
-    public static Runner processes() {
-        return new ProcessPool();
-    }
-
-    /** A pool of {@code workers} worker JVMs; {@link ProcessPool} takes more options. */
-    public static Runner processes(int workers) {
-        return new ProcessPool(workers);
     }
 }

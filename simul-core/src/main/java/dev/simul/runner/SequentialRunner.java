@@ -8,7 +8,7 @@ package dev.simul.runner;
 final class SequentialRunner extends AbstractRunner {
 
     SequentialRunner() {
-        super(Runners.SEQUENTIAL, 1);
+        super(SequentialMode.NAME, 1);
     }
 
     @Override

@@ -17,7 +17,7 @@ final class ThreadPoolRunner extends AbstractRunner {
     private final ThreadPoolExecutor pool;
 
     ThreadPoolRunner(int workers) {
-        super(Runners.THREADS, workers);
+        super(ThreadsMode.NAME, workers);
         String prefix = "simul-threads-" + POOLS.incrementAndGet() + "-";
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = r -> new Thread(r, prefix + count.incrementAndGet());

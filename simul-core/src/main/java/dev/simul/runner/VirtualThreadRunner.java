@@ -25,7 +25,7 @@ final class VirtualThreadRunner extends AbstractRunner {
     private final AtomicInteger alive = new AtomicInteger();
 
     VirtualThreadRunner(int limit) {
-        super(Runners.VIRTUAL, limit);
+        super(VirtualMode.NAME, limit);
         threads = Thread.ofVirtual().name("simul-virtual-" + RUNNERS.incrementAndGet() + "-", 1).factory();
         permits = new AtomicInteger(limit);
     }

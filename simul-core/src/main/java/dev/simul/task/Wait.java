@@ -1,12 +1,8 @@
 package dev.simul.task;
 
-import dev.simul.loop.Async;
-import dev.simul.loop.Coroutine;
-import dev.simul.loop.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -15,16 +11,42 @@ import java.util.concurrent.Future;
  * coroutine, and the loop's thread runs the others meanwhile; in every other mode it blocks the calling thread.
  * That is why a task must wait here and not with {@code Thread.sleep} or {@code Future.get}, which would stall
  * every coroutine of the loop.
+ *
+ * <p>Overview: a mode whose tasks share a thread installs a {@link Waiter} on that thread ({@link #install}); each
+ * method here asks the current thread's waiter first and blocks only where there is none, or where the code running
+ * is not one of its tasks.
  */
 public final class Wait {
+
+    /** The waiter of the mode whose tasks run on this thread, or null: waits block. */
+    private static final ThreadLocal<Waiter> WAITER = new ThreadLocal<>();
 
     private Wait() {
     }
 
+    /**
+     * Makes {@code waiter} take the waits of the tasks that run on the current thread from now on, or, with null,
+     * removes it. For modes, not for tasks.
+     */
+    public static void install(Waiter waiter) {
+        if (waiter == null) {
+            WAITER.remove();
+        } else {
+            WAITER.set(waiter);
+        }
+    }
+
+    /** The current thread's waiter if the code running now must wait through it, else null. */
+    private static Waiter waiter() {
+        Waiter waiter = WAITER.get();
+        return waiter != null && waiter.suspends() ? waiter : null;
+    }
+
     /** Pauses the current task for {@code duration}; a zero or negative duration returns at once. */
     public static void sleep(Duration duration) throws InterruptedException {
-        if (Coroutine.current() != null) {
-            Async.sleep(duration);
+        Waiter waiter = waiter();
+        if (waiter != null) {
+            waiter.sleep(duration);
         } else if (duration.isPositive()) {
             Thread.sleep(duration);
         }
@@ -37,18 +59,8 @@ public final class Wait {
      * @throws CancellationException if the awaited work was cancelled
      */
     public static <T> T await(Future<T> future) throws InterruptedException, ExecutionException {
-        if (Coroutine.current() == null) {
-            return future.get();
-        }
-        try {
-            return Async.await(future);
-        } catch (CancellationException e) {
-            throw e;
-        } catch (CompletionException e) {
-            throw new ExecutionException(e.getCause());
-        } catch (RuntimeException | Error e) {
-            throw new ExecutionException(e);
-        }
+        Waiter waiter = waiter();
+        return waiter != null ? waiter.await(future) : future.get();
     }
 
     /**
@@ -59,17 +71,7 @@ public final class Wait {
      * @throws Exception what {@code work} throws
      */
     public static <T> T blocking(Callable<T> work) throws Exception {
-        if (Coroutine.current() == null) {
-            return work.call();
-        }
-        EventLoop loop = Async.loop();
-        try {
-            return await(loop.runInExecutor(loop.defaultExecutor(), work));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw (Error) e.getCause();
-        }
+        Waiter waiter = waiter();
+        return waiter != null ? waiter.blocking(work) : work.call();
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simul.runner.Handle;
 import dev.simul.runner.Runner;
-import dev.simul.runner.RunnerContractAccess;
-import dev.simul.runner.Runners;
 import dev.simul.task.Wait;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The {@code loop} mode: the runner contract, plus what coroutines on one thread promise. */
-class LoopRunnerTest extends RunnerContractAccess {
+/** The {@code loop} mode beyond the runner contract (simul-testkit runs that): what coroutines on one thread promise. */
+class LoopRunnerTest {
 
-    @Override
-    protected Runner newRunner(int workers) {
-        return Runners.loop();
+    private static Runner newRunner(int workers) {
+        return new LoopRunner();
     }
 
     @Test

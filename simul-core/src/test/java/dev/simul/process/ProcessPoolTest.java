@@ -171,18 +171,24 @@ class ProcessPoolTest {
         }
         assertThatThrownBy(() -> Wire.deserialize(serialize(deep), filter, getClass().getClassLoader()))
                 .isInstanceOf(InvalidClassException.class);
-        // End to end: a worker refuses a task carrying one; the pool refuses a result that is one.
+        // End to end: what no submitted work brought is refused; a worker's result that is a gadget is refused
+        // in this JVM before its readObject runs, and an explicit exclusion holds even for what a task carried.
         try (ProcessPool pool = new ProcessPool(options(1))) {
-            evil.Gadget gadget = new evil.Gadget();
-            assertThatThrownBy(() -> pool.submit(() -> gadget.hashCode()).get()).cause()
-                    .isInstanceOf(InvalidClassException.class).hasMessageContaining("evil.Gadget");
+            assertThatThrownBy(() -> pool.submit(evil.Gadget::new).get()).cause()
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("class evil.Gadget is not allow-listed");
+            assertThat(evil.Gadget.readObjectRan).isFalse();
             assertThatThrownBy(() -> pool.submit(() -> new java.net.URL("http://example.org")).get()).cause()
                     .hasMessageContaining("java.net.URL is not allow-listed");
+            java.net.URL url = new java.net.URL("http://example.org");
+            assertThatThrownBy(() -> pool.submit(() -> url.getHost()).get()).cause()
+                    .isInstanceOf(InvalidClassException.class).hasMessageContaining("java.net.URL is not allow-listed");
+            // What a submitted task carries crosses: the user's own objects, whatever their package.
+            evil.Gadget carried = new evil.Gadget();
+            assertThat(pool.submit(() -> carried.getClass().getName()).get()).isEqualTo("evil.Gadget");
             assertThat(pool.submit(() -> 1).get()).isEqualTo(1);
         }
         try (ProcessPool pool = new ProcessPool(options(1).withAllowedClasses("evil.*"))) {
-            evil.Gadget gadget = new evil.Gadget();
-            assertThat(pool.submit(() -> gadget.getClass().getName()).get()).isEqualTo("evil.Gadget");
+            assertThat(pool.submit(evil.Gadget::new).get()).isInstanceOf(evil.Gadget.class);
         }
         assertThatThrownBy(() -> options(1).withAllowedClasses("evil;*")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,5 +1,6 @@
 package dev.simul.runner;
 
+import dev.simul.loop.LoopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,7 @@ class RunnersTest {
         for (String mode : Runners.modes()) {
             try (Runner runner = Runners.of(mode, 3)) {
                 assertThat(runner.mode()).isEqualTo(mode);
-                boolean single = mode.equals(Runners.SEQUENTIAL) || mode.equals(Runners.LOOP);
+                boolean single = mode.equals(SequentialMode.NAME) || mode.equals(LoopMode.NAME);
                 assertThat(runner.workers()).isEqualTo(single ? 1 : 3);
             }
             try (Runner runner = Runners.of(mode)) {

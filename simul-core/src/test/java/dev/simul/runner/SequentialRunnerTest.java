@@ -7,16 +7,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-class SequentialRunnerTest extends RunnerContract {
+/** The mode beyond the runner contract, which simul-testkit runs on every mode. */
+class SequentialRunnerTest {
 
-    @Override
-    protected Runner newRunner(int workers) {
+    private static Runner newRunner(int workers) {
         return Runners.sequential();
-    }
-
-    @Override
-    boolean runsOnSubmit() {
-        return true;
     }
 
     @Test

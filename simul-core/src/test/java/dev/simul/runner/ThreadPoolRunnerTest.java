@@ -8,10 +8,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class ThreadPoolRunnerTest extends ConcurrentRunnerContract {
+/** The mode beyond the runner contract, which simul-testkit runs on every mode. */
+class ThreadPoolRunnerTest {
 
-    @Override
-    protected Runner newRunner(int workers) {
+    private static Runner newRunner(int workers) {
         return Runners.threads(workers);
     }
 

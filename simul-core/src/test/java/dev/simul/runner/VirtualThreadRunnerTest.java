@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class VirtualThreadRunnerTest extends ConcurrentRunnerContract {
+/** The mode beyond the runner contract, which simul-testkit runs on every mode. */
+class VirtualThreadRunnerTest {
 
-    @Override
-    protected Runner newRunner(int workers) {
+    private static Runner newRunner(int workers) {
         return Runners.virtual(workers);
     }
 

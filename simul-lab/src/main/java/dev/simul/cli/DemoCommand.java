@@ -1,5 +1,7 @@
 package dev.simul.cli;
 
+import dev.simul.runner.SequentialMode;
+import dev.simul.loop.LoopRunner;
 import dev.simul.lab.demo.Exhibition;
 import dev.simul.lab.workload.Countdown;
 import dev.simul.runner.Runner;
@@ -35,7 +37,7 @@ final class DemoCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--mode", paramLabel = "M", defaultValue = Runners.SEQUENTIAL,
+        @Option(names = "--mode", paramLabel = "M", defaultValue = SequentialMode.NAME,
                 description = "a mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
                 completionCandidates = LabCommand.Modes.class)
         String mode;
@@ -101,7 +103,7 @@ final class DemoCommand implements Runnable {
             }
             report(out, "synchronous, one board at a time:      ", sync, game.synchronousLength());
             Duration loop;
-            try (Runner runner = Runners.loop()) {
+            try (Runner runner = new LoopRunner()) {
                 loop = game.play(runner, scale);
             }
             report(out, "on the loop, moving from board to board:", loop, game.concurrentLength());

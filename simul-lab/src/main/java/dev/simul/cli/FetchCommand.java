@@ -1,5 +1,7 @@
 package dev.simul.cli;
 
+import dev.simul.runner.VirtualMode;
+import dev.simul.process.ProcessesMode;
 import dev.simul.lab.fetch.Fetch;
 import dev.simul.lab.fetch.Fetcher;
 import dev.simul.runner.Runner;
@@ -38,7 +40,7 @@ final class FetchCommand implements Callable<Integer> {
             description = "the folder to write into (created if missing)")
     Path folder;
 
-    @Option(names = "--mode", paramLabel = "M", defaultValue = Runners.VIRTUAL,
+    @Option(names = "--mode", paramLabel = "M", defaultValue = VirtualMode.NAME,
             description = "how downloads run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = LabCommand.Modes.class)
     String mode;
@@ -66,7 +68,7 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
         int processors = Runtime.getRuntime().availableProcessors();
-        boolean processes = mode.equals(Runners.PROCESSES);
+        boolean processes = mode.equals(ProcessesMode.NAME);
         int most = processes ? 4 * processors : Fetch.MAX_CONCURRENCY; // a worker JVM costs far more than a thread
         if (concurrency == null) {
             concurrency = processes ? Math.min(DEFAULT_CONCURRENCY, processors) : DEFAULT_CONCURRENCY;

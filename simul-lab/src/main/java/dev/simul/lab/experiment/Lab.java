@@ -1,5 +1,6 @@
 package dev.simul.lab.experiment;
 
+import dev.simul.runner.SequentialMode;
 import dev.simul.lab.workload.Workload;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
@@ -68,7 +69,7 @@ public final class Lab {
                 for (String mode : config.modes()) {
                     index++;
                     row.add(measure(workload, mode, config, listener, index, cells, clock, jit));
-                    if (mode.equals(Runners.SEQUENTIAL)) {
+                    if (mode.equals(SequentialMode.NAME)) {
                         sequentialWall = row.getLast().wallS();
                     }
                 }

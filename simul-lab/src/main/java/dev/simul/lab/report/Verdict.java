@@ -1,9 +1,12 @@
 package dev.simul.lab.report;
 
+import dev.simul.runner.ThreadsMode;
+import dev.simul.runner.SequentialMode;
+import dev.simul.process.ProcessesMode;
+import dev.simul.loop.LoopMode;
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.machine.Machine;
 import dev.simul.lab.workload.Workload;
-import dev.simul.runner.Runners;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -58,7 +61,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     private static Verdict judge(String workload, List<Cell> row, Machine machine, Workload known) {
         List<Cell> ranked = row.stream().sorted(Comparator.comparingDouble(Cell::wallS)).toList();
         Cell winner = ranked.getFirst();
-        Cell sequential = row.stream().filter(c -> c.mode().equals(Runners.SEQUENTIAL)).findFirst().orElse(null);
+        Cell sequential = row.stream().filter(c -> c.mode().equals(SequentialMode.NAME)).findFirst().orElse(null);
 
         StringBuilder headline = new StringBuilder(workload + ": " + winner.mode() + " wins");
         if (sequential != null && winner != sequential) {
@@ -111,7 +114,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         int cpus = machine.logicalCpus();
         int cap = Math.min(Math.min(winner.tasks(), winner.workers()), cpus);
         String measured = busyPhrase(sequential != null, busy);
-        if (winner.mode().equals(Runners.SEQUENTIAL)) {
+        if (winner.mode().equals(SequentialMode.NAME)) {
             return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: parallelism needs"
                     + " both cores and workers, and this machine has " + cpus + " logical CPU" + (cpus > 1 ? "s" : "")
                     + ".";
@@ -131,7 +134,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
 
     private static String ioBound(Cell winner, double busy, boolean fromSequential) {
         String measured = busyPhrase(fromSequential, busy);
-        if (winner.mode().equals(Runners.SEQUENTIAL)) {
+        if (winner.mode().equals(SequentialMode.NAME)) {
             return "I/O-bound (" + measured + "), yet no mode beat sequential: the waits did not overlap.";
         }
         return ("I/O-bound (%s): the time goes to waiting. Overlapping the waits brings the wall time down to the"
@@ -147,7 +150,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
 
     /** What the loop mode's cell shows, for a workload whose row has one. */
     private static String onTheLoop(List<Cell> row, String nature, Cell sequential, Workload known) {
-        Cell loop = row.stream().filter(c -> c.mode().equals(Runners.LOOP)).findFirst().orElse(null);
+        Cell loop = row.stream().filter(c -> c.mode().equals(LoopMode.NAME)).findFirst().orElse(null);
         if (loop == null) {
             return "";
         }
@@ -165,8 +168,8 @@ public record Verdict(String workload, String winner, Double speedup, String nat
      * difference is the cost of worker JVMs (start-up, shipping tasks and results), the price of their isolation.
      */
     private static String inProcesses(List<Cell> row) {
-        Cell processes = row.stream().filter(c -> c.mode().equals(Runners.PROCESSES)).findFirst().orElse(null);
-        Cell threads = row.stream().filter(c -> c.mode().equals(Runners.THREADS)).findFirst().orElse(null);
+        Cell processes = row.stream().filter(c -> c.mode().equals(ProcessesMode.NAME)).findFirst().orElse(null);
+        Cell threads = row.stream().filter(c -> c.mode().equals(ThreadsMode.NAME)).findFirst().orElse(null);
         if (processes == null || threads == null) {
             return "";
         }

@@ -1,5 +1,7 @@
 package dev.simul.lab.workload;
 
+import dev.simul.runner.ThreadsMode;
+import dev.simul.process.ProcessesMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simul.http.BlockingHttpClient;
@@ -12,7 +14,6 @@ import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
 import dev.simul.runner.Runner;
-import dev.simul.runner.Runners;
 import dev.simul.task.Wait;
 import java.io.IOException;
 import java.io.Serializable;
@@ -153,8 +154,8 @@ public final class Downloads extends Workload {
     @Override
     public Integer defaultWorkers(String mode) {
         return switch (mode) {
-            case Runners.THREADS -> 10; // seed 003's 10 threads
-            case Runners.PROCESSES -> 5; // and its 5 processes
+            case ThreadsMode.NAME -> 10; // seed 003's 10 threads
+            case ProcessesMode.NAME -> 5; // and its 5 processes
             default -> null;
         };
     }

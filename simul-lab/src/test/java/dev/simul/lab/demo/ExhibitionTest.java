@@ -1,5 +1,6 @@
 package dev.simul.lab.demo;
 
+import dev.simul.loop.LoopRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simul.runner.Runner;
@@ -18,7 +19,7 @@ class ExhibitionTest {
     @Test
     void everyGameIsPlayedToTheEndInBothModes() throws Exception {
         Exhibition small = new Exhibition(3, 2, Duration.ofMillis(1), Duration.ofMillis(2));
-        for (Runner runner : new Runner[] {Runners.sequential(), Runners.loop()}) {
+        for (Runner runner : new Runner[] {Runners.sequential(), new LoopRunner()}) {
             try (runner) {
                 assertThat(small.play(runner, 1.0)).isPositive(); // play() checks every game ran all its moves
             }

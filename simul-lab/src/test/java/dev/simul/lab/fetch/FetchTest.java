@@ -1,5 +1,9 @@
 package dev.simul.lab.fetch;
 
+import dev.simul.runner.VirtualMode;
+import dev.simul.runner.ThreadsMode;
+import dev.simul.process.ProcessesMode;
+import dev.simul.loop.LoopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -109,7 +113,7 @@ class FetchTest {
             List<String> lines = List.of(server.url("/a.txt"), "# a comment", "", server.url("/flaky.txt"),
                     server.url("/gone.txt"), "mailto:someone@example.com", server.url("/b.txt"),
                     server.url("/moved.txt"));
-            for (String mode : List.of(Runners.THREADS, Runners.VIRTUAL, Runners.LOOP)) {
+            for (String mode : List.of(ThreadsMode.NAME, VirtualMode.NAME, LoopMode.NAME)) {
                 flaky.set(0);
                 Path out = dir.resolve(mode);
                 List<Fetcher.Result> seen = new ArrayList<>();
@@ -140,10 +144,10 @@ class FetchTest {
         try (Server server = new Server(request -> HttpResponse.text("new"))) {
             Files.writeString(dir.resolve("a.txt"), "old");
             List<String> lines = List.of(server.url("/a.txt"));
-            Fetcher.Result refused = only(fetch(lines, dir, Runners.VIRTUAL, 1, 0, false));
+            Fetcher.Result refused = only(fetch(lines, dir, VirtualMode.NAME, 1, 0, false));
             assertThat(refused.error()).contains("file exists", "--overwrite");
             assertThat(Files.readString(dir.resolve("a.txt"))).isEqualTo("old");
-            assertThat(only(fetch(lines, dir, Runners.VIRTUAL, 1, 0, true)).ok()).isTrue();
+            assertThat(only(fetch(lines, dir, VirtualMode.NAME, 1, 0, true)).ok()).isTrue();
             assertThat(Files.readString(dir.resolve("a.txt"))).isEqualTo("new");
         }
     }
@@ -155,7 +159,7 @@ class FetchTest {
             Files.writeString(folder.get().resolve("race.txt"), "someone else's"); // after the job's own check
             return HttpResponse.text("downloaded");
         })) {
-            for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+            for (String mode : List.of(VirtualMode.NAME, LoopMode.NAME)) {
                 Path out = Files.createDirectories(dir.resolve(mode));
                 folder.set(out);
                 Fetcher.Result result = only(fetch(List.of(server.url("/race.txt")), out, mode, 1, 3, false));
@@ -188,7 +192,7 @@ class FetchTest {
                 }
             });
             int port = listener.getLocalPort();
-            for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+            for (String mode : List.of(VirtualMode.NAME, LoopMode.NAME)) {
                 connections.set(0);
                 Fetcher.Result result = only(fetch(List.of("http://127.0.0.1:" + port + "/huge.bin"),
                         dir.resolve(mode), mode, 1, 3, false));
@@ -199,7 +203,7 @@ class FetchTest {
             ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
             int closed = gone.getLocalPort();
             gone.close();
-            for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+            for (String mode : List.of(VirtualMode.NAME, LoopMode.NAME)) {
                 Fetcher.Result refused = only(fetch(List.of("http://127.0.0.1:" + closed + "/x"),
                         dir.resolve(mode), mode, 1, 0, false));
                 assertThat(refused.error()).as(mode).isEqualTo("connection refused by 127.0.0.1:" + closed);
@@ -241,7 +245,7 @@ class FetchTest {
         server.start();
         try {
             String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/self-signed.txt";
-            for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+            for (String mode : List.of(VirtualMode.NAME, LoopMode.NAME)) {
                 handshakes.set(0);
                 Fetcher.Result result = only(fetch(List.of(url), dir.resolve(mode), mode, 1, 3, false));
                 assertThat(result.attempts()).as(mode).isEqualTo(1);
@@ -268,7 +272,7 @@ class FetchTest {
             for (int i = 0; i < 8; i++) {
                 lines.add(server.url("/" + i + ".txt"));
             }
-            Fetch.Summary summary = fetch(lines, dir, Runners.LOOP, 2, 0, false);
+            Fetch.Summary summary = fetch(lines, dir, LoopMode.NAME, 2, 0, false);
             assertThat(summary.failures()).isZero();
             assertThat(most.get()).isBetween(1, 2);
         }
@@ -309,7 +313,7 @@ class FetchTest {
     @Test
     void aWorkerThatDiesMidDownloadFailsItsUrlAndTheFetchGoesOn(@TempDir Path dir) throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-             Runner runner = Runners.of(Runners.PROCESSES, 1)) {
+             Runner runner = Runners.of(ProcessesMode.NAME, 1)) {
             String url = "http://127.0.0.1:" + silent.getLocalPort() + "/a.txt"; // accepted, never answered
             dev.simul.process.ProcessPool pool = (dev.simul.process.ProcessPool) runner;
             CompletableFuture<Fetch.Summary> summary = CompletableFuture.supplyAsync(() -> {

@@ -1,5 +1,9 @@
 package dev.simul.lab.workload;
 
+import dev.simul.runner.VirtualMode;
+import dev.simul.runner.ThreadsMode;
+import dev.simul.process.ProcessesMode;
+import dev.simul.loop.LoopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,8 +57,8 @@ class DownloadsTest {
             downloads.tearDown();
         }
         assertThat(ourFolders()).isEqualTo(before);
-        assertThat(downloads.defaultWorkers(Runners.THREADS)).isEqualTo(10);
-        assertThat(downloads.defaultWorkers(Runners.PROCESSES)).isEqualTo(5);
+        assertThat(downloads.defaultWorkers(ThreadsMode.NAME)).isEqualTo(10);
+        assertThat(downloads.defaultWorkers(ProcessesMode.NAME)).isEqualTo(5);
     }
 
     /** Runs {@code body} with a standalone image server of {@code count} images on a loop thread of its own. */
@@ -100,7 +104,7 @@ class DownloadsTest {
             downloads.setUp(0.2); // the index's first 20 images
             try {
                 assertThat(downloads.url(19)).isEqualTo(base + "/images/19.png");
-                for (String mode : List.of(Runners.VIRTUAL, Runners.LOOP)) {
+                for (String mode : List.of(VirtualMode.NAME, LoopMode.NAME)) {
                     try (Runner runner = Runners.of(mode)) {
                         downloads.run(runner, 0.2); // throws if a byte is wrong or a file is missing
                     }
@@ -146,7 +150,7 @@ class DownloadsTest {
         Set<Path> before = ourFolders();
         Downloads downloads = new Downloads();
         downloads.setUp(0.05);
-        try (Runner runner = Runners.of(Runners.VIRTUAL)) {
+        try (Runner runner = Runners.of(VirtualMode.NAME)) {
             downloads.run(runner, 0.05);
             downloads.run(runner, 0.05); // the first run's folder goes when the second starts
             assertThat(ourFolders()).hasSize(before.size() + 1);
@@ -227,7 +231,7 @@ class DownloadsTest {
         Path cancelled = dir.resolve("cancelled.png");
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Runner runner = Runners.of(Runners.VIRTUAL)) {
+             Runner runner = Runners.of(VirtualMode.NAME)) {
             String nobody = "http://127.0.0.1:" + closed.getLocalPort() + "/0.png";
             closed.close();
             String noAnswer = "http://127.0.0.1:" + silent.getLocalPort() + "/0.png";

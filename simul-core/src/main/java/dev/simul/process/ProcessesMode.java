@@ -1,0 +1,27 @@
+package dev.simul.process;
+
+import dev.simul.runner.Mode;
+import dev.simul.runner.Runner;
+
+/** Registers the {@code processes} mode: {@link ProcessPool}, with default options but for its size. */
+public final class ProcessesMode extends Mode {
+
+    /** The mode's name. */
+    public static final String NAME = "processes";
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public ProcessesMode() {
+        super(NAME, "worker JVMs, children of this one", 50);
+    }
+
+    /** One worker per available processor. */
+    @Override
+    public int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public Runner create(int workers) {
+        return new ProcessPool(workers);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.simul.runner;
+
+import java.util.Objects;
+
+/**
+ * An execution model that {@link Runners} creates by name: the service a mode provides. A mode registers itself
+ * with one line in {@code META-INF/services/dev.simul.runner.Mode} naming its provider, a public subclass with a
+ * public no-argument constructor, so that a jar on the class path adds its mode to {@link Runners#of}, the lab and
+ * the command line with no change anywhere else: the JDK's {@link java.util.ServiceLoader} finds it (as it finds
+ * a {@link java.nio.channels.spi.SelectorProvider}).
+ *
+ * <pre>{@code
+ * public final class LoopMode extends Mode {
+ *     public LoopMode() { super("loop", "coroutines on one event-loop thread", 40); }
+ *     public int defaultWorkers() { return 1; }
+ *     public Runner create(int workers) { return new LoopRunner(); }
+ * }
+ * }</pre>
+ *
+ * <p>A mode passes the runner contract ({@code simul-testkit}) before it is registered.
+ */
+public abstract class Mode {
+
+    private final String name;
+    private final String description;
+    private final int order;
+
+    /**
+     * @param name        the name {@link Runners#of(String)} takes: lower case, one word ({@code "threads"})
+     * @param description what runs the tasks, in a few words, for help texts
+     * @param order       where the mode goes in {@link Runners#modes()}, and so in the lab's reports, lower first;
+     *                    the built-in modes take 10 to 50, from the caller's thread to worker processes, and a
+     *                    mode that reaches further takes more
+     */
+    protected Mode(String name, String description, int order) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.description = Objects.requireNonNull(description, "description");
+        this.order = order;
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("a mode's name is one lower-case word, got '" + name + "'");
+        }
+    }
+
+    /** The name {@link Runners#of(String)} takes. */
+    public final String name() {
+        return name;
+    }
+
+    /** What runs the tasks, in a few words ({@code "a fixed pool of platform threads"}). */
+    public final String description() {
+        return description;
+    }
+
+    /** Where this mode goes in {@link Runners#modes()}: lower first. */
+    public final int order() {
+        return order;
+    }
+
+    /** The worker count {@link Runners#of(String)} gives, or {@link Runner#UNBOUNDED}. */
+    public abstract int defaultWorkers();
+
+    /**
+     * A new runner of this mode.
+     *
+     * @param workers the most tasks it runs at once, at least 1 ({@link Runner#UNBOUNDED} for no limit); a mode
+     *                of fixed size ignores it
+     */
+    public abstract Runner create(int workers);
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
