@@ -43,6 +43,12 @@ import java.util.function.Consumer;
  * Gunicorn's worker recycling; a per-task timeout, past which the task's worker is killed and replaced; retries
  * of crashed tasks, for owners who declare their tasks idempotent; the classes allowed to cross the boundary.
  *
+ * <p>What crosses: tasks, inputs and results are read on both sides through an allow-list of classes: the JDK's
+ * value, collection and exception types, simul's own, the classes the submitted work carried (every class the pool
+ * serialized into a task, an input or a map's function), the package of the submitted code (for the results and
+ * exceptions it makes), and {@link Options#allowedClasses()}. A class that none of these names, such as a library's
+ * gadget returned by a compromised worker, is refused before its {@code readObject} runs.
+ *
  * <p>How it works: the pool listens on a Unix-domain socket in a private folder; each worker gets a random token
  * on its stdin and presents it when it connects. Frames ({@link Wire}) carry tasks one way and results the other,
  * each tagged with a request id. A worker runs its tasks in the order sent, so the oldest unanswered task of a
@@ -70,7 +76,9 @@ public final class ProcessPool extends AbstractRunner {
      *                          the pool's tasks are idempotent (a timed-out task is not retried)
      * @param initializer       a task run once in each worker before its first task, or null
      * @param allowedClasses    classes or packages ({@code com.acme.**}) that tasks, inputs and results may contain,
-     *                          besides the JDK's value, collection and exception types and simul's own
+     *                          besides the JDK's value, collection and exception types, simul's own, and what the
+     *                          submitted work carried (see the class comment): needed only for results of classes that
+     *                          no task carried, from a package other than the submitted code's
      * @param jvmOptions        extra options for the worker JVMs ({@code -Xmx512m}, say)
      * @param log               where the workers' output lines go, prefixed with the worker's id
      */
@@ -139,7 +147,10 @@ public final class ProcessPool extends AbstractRunner {
                     init, allowedClasses, jvmOptions, log);
         }
 
-        /** Also allow these classes or packages across the boundary ({@code com.acme.**}). */
+        /**
+         * Also allow these classes or packages across the boundary ({@code com.acme.**}): results of classes that
+         * no submitted task carried, from a package other than the submitted code's.
+         */
         public Options withAllowedClasses(String... patterns) {
             List<String> all = new ArrayList<>(allowedClasses);
             all.addAll(List.of(patterns));
@@ -816,8 +827,8 @@ public final class ProcessPool extends AbstractRunner {
     protected boolean tasksRunning() {
         synchronized (lock) {
             for (Worker w : workers) {
-                if (!w.dead && !w.inFlight.isEmpty()) {
-                    return true;
+                if (!w.dead && !w.inFlight.isEmpty() && w.process != null && w.process.isAlive()) {
+                    return true; // (a worker that has exited runs nothing, though its end may not be handled yet)
                 }
             }
             return false;
@@ -877,7 +888,6 @@ public final class ProcessPool extends AbstractRunner {
             for (Worker w : workers) {
                 if (!w.dead && w.isReady() && !w.inFlight.isEmpty()) {
                     w.stopAnswer = null;
-                    w.stopAsked = true;
                     w.controls.add(Worker.Control.STOP);
                     asked.add(w);
                 }
@@ -890,7 +900,9 @@ public final class ProcessPool extends AbstractRunner {
         synchronized (lock) {
             long deadline = System.nanoTime() + STOP_ANSWER_TIMEOUT.toNanos();
             boolean interrupted = false;
-            while (asked.stream().anyMatch(w -> w.stopAnswer == null && !w.dead)) {
+            // Not for an answer that this thread itself would read (shutdownNow from a callback of a task's end).
+            while (asked.stream().anyMatch(w -> w.stopAnswer == null && !w.dead
+                    && w.connectionThread != Thread.currentThread())) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;

@@ -51,7 +51,8 @@ final class Worker {
     boolean exiting;
     boolean dead;
     ProcessPool.Job timedOut;
-    boolean stopAsked;
+    /** The thread that reads this worker's answers; it cannot wait for one itself. */
+    volatile Thread connectionThread;
     /** The last job id this worker began, as it answered STOP (-1: none), or null before it answered. */
     Long stopAnswer;
     ScheduledFuture<?> timeout;
@@ -200,6 +201,7 @@ final class Worker {
      * answers until the connection ends, and finally tells the pool the worker is gone.
      */
     void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
+        connectionThread = Thread.currentThread();
         ClassLoader loader = Worker.class.getClassLoader();
         Throwable startFailure = null;
         try {
