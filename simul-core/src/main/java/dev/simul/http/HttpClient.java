@@ -2,7 +2,7 @@ package dev.simul.http;
 
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
-import dev.simul.loop.sync.Semaphore;
+import dev.simul.loop.sync.AsyncSemaphore;
 import dev.simul.net.ByteStream;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.TlsStream;
@@ -82,11 +82,11 @@ public final class HttpClient implements AutoCloseable {
 
     /** One host's pool. */
     private static final class Host {
-        final Semaphore permits;
+        final AsyncSemaphore permits;
         final ArrayDeque<Connection> idle = new ArrayDeque<>();
 
         Host(int limit) {
-            permits = new Semaphore(limit);
+            permits = new AsyncSemaphore(limit);
         }
     }
 

@@ -54,7 +54,10 @@ public final class Async {
         }
     }
 
-    /** Suspends the current coroutine for {@code duration}; zero lets the other ready callbacks run once. */
+    /**
+     * Suspends the current coroutine for {@code duration}; zero lets the other ready callbacks run once. Any length
+     * works: {@code Duration.ofSeconds(Long.MAX_VALUE)} sleeps until cancelled.
+     */
     public static void sleep(Duration duration) {
         current("sleep").sleep(duration);
     }
@@ -238,7 +241,7 @@ public final class Async {
      * Runs {@code body} in the current coroutine with a time limit, as {@code asyncio.timeout}: when the limit
      * passes, the coroutine is cancelled at its current wait, and the cancellation, once it has unwound the body
      * (finally blocks run), becomes a {@link TimeoutException}. A cancellation from elsewhere stays a
-     * cancellation.
+     * cancellation. A limit too long for the loop's clock never expires.
      */
     public static <T> T timeout(Duration limit, Callable<T> body) throws Exception {
         Coroutine<?> self = current("timeout");

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,12 +57,18 @@ public final class EventLoop implements AutoCloseable {
     private final Clock clock;
     private final VirtualClock virtualClock;
     final Strand.Kind strandKind;
+    /** Whether the strands are the slow fallback for want of the export: the first start warns (see Strand). */
+    private final boolean strandsFellBack;
     private final ReadyQueue ready = new ReadyQueue();
     private final TimerQueue timers = new TimerQueue();
-    private final Poller poller = new Poller();
+    /** Times its selects on the system clock whatever the loop's clock: it detects the JDK's epoll spin. */
+    private final Poller poller = new Poller(Clock.SYSTEM);
     /** Callbacks sent by other threads; drained every pass. */
     private final ConcurrentLinkedQueue<Scheduled> inbox = new ConcurrentLinkedQueue<>();
-    /** Set by a sender that woke the selector; cleared by the loop after a poll, before draining the inbox. */
+    /**
+     * Set by a sender that woke the selector; cleared by the loop after a poll, before draining the inbox. The
+     * poller reads it too: an early return it explains is no sign of the epoll spin.
+     */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** The thread running the loop now, or null. */
     private volatile Thread thread;
@@ -96,15 +103,32 @@ public final class EventLoop implements AutoCloseable {
         this(Clock.SYSTEM);
     }
 
-    /** A loop on {@code clock}; with a {@link VirtualClock}, timers fire without waiting. */
+    /**
+     * A loop on {@code clock}; with a {@link VirtualClock}, timers fire without waiting. Its coroutines run on
+     * continuations if the JVM exports {@code jdk.internal.vm} to simul, else on a slower fallback, and the first
+     * loop of the JVM to start on that fallback logs a warning naming the missing flag
+     * ({@code -Dsimul.loop.warnSlowCoroutines=false} silences it; the package-private class {@code Strand}
+     * documents the choice).
+     */
     public EventLoop(Clock clock) {
-        this(clock, Strand.Kind.available());
+        this(clock, Strand.continuationsExported());
     }
 
+    /** A loop that picks its strands as if {@code jdk.internal.vm} were exported, or not: tests reach the fallback. */
+    EventLoop(Clock clock, boolean continuationsExported) {
+        this(clock, Strand.Kind.available(continuationsExported), Strand.isFallback(continuationsExported));
+    }
+
+    /** A loop on strands of {@code strandKind}, chosen on purpose: no warning. */
     EventLoop(Clock clock, Strand.Kind strandKind) {
+        this(clock, strandKind, false);
+    }
+
+    private EventLoop(Clock clock, Strand.Kind strandKind, boolean strandsFellBack) {
         this.clock = Objects.requireNonNull(clock);
         this.virtualClock = clock instanceof VirtualClock v ? v : null;
         this.strandKind = strandKind;
+        this.strandsFellBack = strandsFellBack;
     }
 
     /** The loop's time in nanoseconds, on its clock. */
@@ -149,14 +173,45 @@ public final class EventLoop implements AutoCloseable {
         return s;
     }
 
-    /** Runs {@code action} once {@code delay} has passed on the loop's clock. */
+    /**
+     * Runs {@code action} once {@code delay} has passed on the loop's clock. A delay too long for the clock (say
+     * {@code Duration.ofSeconds(Long.MAX_VALUE)}) gives the deadline {@code Long.MAX_VALUE}: never, in practice.
+     */
     public Scheduled callLater(Duration delay, Runnable action) {
-        return callAt(clock.nanoTime() + Math.max(0, delay.toNanos()), Priority.NORMAL, action);
+        return callLater(delay, Priority.NORMAL, action);
     }
 
     /** Runs {@code action} at {@code priority} once {@code delay} has passed on the loop's clock. */
     public Scheduled callLater(Duration delay, Priority priority, Runnable action) {
-        return callAt(clock.nanoTime() + Math.max(0, delay.toNanos()), priority, action);
+        return callAt(deadlineAfter(delay), priority, action);
+    }
+
+    /**
+     * The time {@code delay} from now, saturated at {@code Long.MAX_VALUE}: a sleep "forever" is legitimate, and
+     * {@link Duration#toNanos()} or the addition would overflow. Deadlines never wrap around, so the loop compares
+     * them as plain numbers (see {@link TimerQueue}).
+     */
+    private long deadlineAfter(Duration delay) {
+        long nanos = Math.max(0, TimeUnit.NANOSECONDS.convert(delay)); // convert saturates where toNanos throws
+        return addSaturated(clock.nanoTime(), nanos);
+    }
+
+    /** {@code a + b}, or {@code Long.MAX_VALUE}/{@code Long.MIN_VALUE} where that overflows. */
+    static long addSaturated(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) { // both operands' sign differs from the sum's: it overflowed
+            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return sum;
+    }
+
+    /** How long from {@code now} until {@code deadline}: 0 if it has passed, saturated at {@code Long.MAX_VALUE}. */
+    static long nanosUntil(long deadline, long now) {
+        if (deadline <= now) {
+            return 0;
+        }
+        long left = deadline - now;
+        return left > 0 ? left : Long.MAX_VALUE; // negative: the true difference is past Long.MAX_VALUE
     }
 
     /** Runs {@code action} at {@code deadline}, a time of the loop's {@link #time()}. */
@@ -457,6 +512,9 @@ public final class EventLoop implements AutoCloseable {
         CURRENT.set(this);
         Watchdog.watch(this);
         Coroutine.enterLoopThread(this);
+        if (strandsFellBack) {
+            Strand.warnFallbackOnce(LOG);
+        }
     }
 
     private void leave() {
@@ -511,22 +569,22 @@ public final class EventLoop implements AutoCloseable {
             timeout = 0;
         } else {
             next = timers.nextDeadline();
-            timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - clock.nanoTime());
+            // Long.MAX_VALUE: no timer, or one at the end of time; either way, nothing to wake up for.
+            timeout = next == Long.MAX_VALUE ? -1 : nanosUntil(next, clock.nanoTime());
         }
         if (maxWaitNanos >= 0 && (timeout < 0 || timeout > maxWaitNanos)) {
             timeout = maxWaitNanos;
         }
-        boolean woken = wakeupPending.get();
         if (virtualClock != null && timeout > 0) {
             // Virtual time: I/O that is ready runs now, at this time; with none, there is nothing to wait for but
             // the next timer (or the end of a capped wait). Jumping first would make each socket event wait for a
             // timer's time, however far.
-            poller.poll(0, ready, woken);
+            poller.poll(0, ready, wakeupPending);
             if (ready.isEmpty() && inbox.isEmpty()) {
-                virtualClock.advanceTo(Math.min(next, clock.nanoTime() + timeout));
+                virtualClock.advanceTo(Math.min(next, addSaturated(clock.nanoTime(), timeout)));
             }
         } else {
-            poller.poll(timeout, ready, woken);
+            poller.poll(timeout, ready, wakeupPending);
         }
         if (wakeupPending.get()) {
             wakeupPending.set(false); // before draining: a sender after this point wakes the next poll

@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * I/O readiness for the loop: a {@link Selector} (epoll on Linux) over the channels that have a reader or a writer
@@ -16,12 +17,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Guards against the JDK's epoll spin (JDK-6670302 and relatives: {@code select(timeout)} returning at once,
  * again and again, with nothing selected): after {@link #SPIN_LIMIT} premature empty returns in a row, the selector
- * is rebuilt with the same registrations, as Netty's NioEventLoop does.
+ * is rebuilt with the same registrations, as Netty's NioEventLoop does. A return is premature when it comes
+ * before {@link #PREMATURE_NANOS} and before its timeout, with nothing selected and no wake-up asked for; the time
+ * is read from the clock given at construction, so that a test can make every return premature, or none.
  */
 final class Poller implements AutoCloseable {
 
     /** Premature empty returns in a row that mean the selector spins (Netty's default threshold). */
     static final int SPIN_LIMIT = 512;
+
+    /** An empty return sooner than this is premature: a real wait lasts at least the 1 ms that select rounds to. */
+    static final long PREMATURE_NANOS = TimeUnit.MILLISECONDS.toNanos(1) / 2;
 
     /** The callbacks of one channel; the key's attachment. */
     private static final class Interest {
@@ -29,13 +35,20 @@ final class Poller implements AutoCloseable {
         Scheduled writer;
     }
 
+    /**
+     * Measures how long a select really blocked: the system clock for every loop, a virtual one included (its time
+     * stands still during a select, so every return would look premature).
+     */
+    private final Clock clock;
     private Selector selector;
     /** Channels with at least one callback; with none, a poll that must not wait skips the system call. */
     private int watched;
     private int prematureReturns;
     private int rebuilds;
 
-    Poller() {
+    /** A poller that times its selects on {@code clock}: {@link Clock#SYSTEM} but in tests. */
+    Poller(Clock clock) {
+        this.clock = clock;
         selector = open();
     }
 
@@ -109,28 +122,25 @@ final class Poller implements AutoCloseable {
      * Waits up to {@code timeoutNanos} (0: do not wait; negative: without limit) for I/O or a {@link #wakeup()},
      * and hands the callbacks of ready channels to {@code ready}.
      *
-     * @param woken whether a wake-up was requested since the last poll, which makes an early return expected
+     * @param wakeupPending set by whoever asks for a wake-up, cleared by the loop after the poll: read once the
+     *                      select has returned, as a wake-up asked for during the select makes an early return
+     *                      expected too
      */
-    void poll(long timeoutNanos, ReadyQueue ready, boolean woken) {
+    void poll(long timeoutNanos, ReadyQueue ready, AtomicBoolean wakeupPending) {
         if (timeoutNanos == 0 && watched == 0) {
             return; // nothing to poll, nothing to wait for: spare the system call
         }
         int selected;
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         try {
-            if (timeoutNanos == 0) {
-                selected = selector.selectNow();
-            } else {
-                long millis = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-                selected = selector.select(millis);
-            }
+            selected = timeoutNanos == 0 ? selector.selectNow() : selector.select(selectMillis(timeoutNanos));
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         }
         if (selected == 0) {
-            if (timeoutNanos != 0 && !woken && !Thread.currentThread().isInterrupted()
-                    && System.nanoTime() - start < Math.min(timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos,
-                            TimeUnit.MILLISECONDS.toNanos(1) / 2)) {
+            if (timeoutNanos != 0 && !wakeupPending.get() && !Thread.currentThread().isInterrupted()
+                    && clock.nanoTime() - start < Math.min(timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos,
+                            PREMATURE_NANOS)) {
                 if (++prematureReturns >= SPIN_LIMIT) {
                     rebuild();
                 }
@@ -155,6 +165,18 @@ final class Poller implements AutoCloseable {
             }
         }
         selector.selectedKeys().clear();
+    }
+
+    /**
+     * The argument for {@code select(long)}: 0 (no limit) for a negative timeout, else the timeout rounded up to a
+     * whole millisecond, at least 1 (0 would mean no limit), without overflowing for the longest timeouts.
+     */
+    static long selectMillis(long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return 0;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+        return Math.max(1, timeoutNanos % 1_000_000 == 0 ? millis : millis + 1);
     }
 
     /** Moves every registration to a new selector. */

@@ -40,7 +40,7 @@ public final class Scheduled {
         return cancelled;
     }
 
-    /** The deadline on the loop's clock, in nanoseconds, for a timer. */
+    /** The deadline on the loop's clock, in nanoseconds, for a timer ({@code Long.MAX_VALUE}: never, in practice). */
     public long deadline() {
         return deadline;
     }

@@ -7,6 +7,10 @@ import java.util.PriorityQueue;
 /**
  * Timers ordered by deadline, then by scheduling order. Loop thread only.
  *
+ * <p>Deadlines are compared as plain numbers, never as differences: the loop saturates them at
+ * {@code Long.MAX_VALUE} instead of letting them wrap around, and with a deadline that far (or a clock below zero,
+ * which a {@link Clock} may be) a difference would overflow and make the timer due at once.
+ *
  * <p>A cancelled timer stays in the heap until it comes due or until cancelled timers are both more than
  * {@link #MIN_CANCELLED_TO_PURGE} and more than half of the heap; then the heap is rebuilt without them. Cancelling
  * a million timers therefore holds on to at most about as many as are alive (asyncio's rule).
@@ -75,7 +79,7 @@ final class TimerQueue {
         while (true) {
             dropCancelledHead();
             Scheduled head = heap.peek();
-            if (head == null || head.deadline - now > 0) {
+            if (head == null || head.deadline > now) { // plain numbers, as the heap orders them: see the class
                 return;
             }
             heap.poll();

@@ -27,12 +27,12 @@ public final class VirtualClock implements Clock {
         return now - START;
     }
 
-    /** Moves the clock forward by {@code nanos} (not backward). */
+    /** Moves the clock forward by {@code nanos} (not backward), stopping at {@code Long.MAX_VALUE}. */
     public void advance(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("a clock does not go back: " + nanos);
         }
-        now += nanos;
+        now = EventLoop.addSaturated(now, nanos); // wrapping around would move it back
     }
 
     /** Moves the clock to {@code deadline} if that is later than now. */

@@ -21,11 +21,16 @@ import java.util.function.Consumer;
  */
 public final class Promise<T> extends FutureTask<T> implements Handle<T> {
 
-    /** A stack of callbacks, newest first; {@link #FIRED} once they have run, so later ones run at once. */
+    /**
+     * A stack of callbacks, newest first, ending in null while the promise is pending; ending in {@link #DRAINING}
+     * once it is done and the completing thread runs them (a callback added meanwhile joins the queue, so none
+     * overtakes an earlier one); {@link #FIRED} once they have all run, so later ones run at once.
+     */
     private record Callback<T>(Consumer<? super Handle<T>> action, Callback<T> next) {
     }
 
     private static final Callback<?> FIRED = new Callback<>(h -> { }, null);
+    private static final Callback<?> DRAINING = new Callback<>(h -> { }, null);
     /** The runner whose promise's callbacks run on this thread now, so that it can refuse to wait for itself. */
     private static final ThreadLocal<AbstractRunner> IN_CALLBACKS = new ThreadLocal<>();
     private static final VarHandle CALLBACKS;
@@ -135,28 +140,41 @@ public final class Promise<T> extends FutureTask<T> implements Handle<T> {
         }
     }
 
-    /** FutureTask calls this once, after the outcome is recorded and waiting threads are released. */
+    /**
+     * FutureTask calls this once, after the outcome is recorded and waiting threads are released: runs the
+     * callbacks oldest first, then those added while they ran, until none are left, and only then tells the runner.
+     */
     @Override
     @SuppressWarnings("unchecked")
     protected void done() {
-        Callback<T> stack = (Callback<T>) CALLBACKS.getAndSet(this, FIRED);
-        Callback<T> oldestFirst = null;
-        for (Callback<T> c = stack; c != null; c = c.next()) {
-            oldestFirst = new Callback<>(c.action(), oldestFirst);
+        Callback<T> stack = (Callback<T>) CALLBACKS.getAndSet(this, DRAINING);
+        if (stack == null && CALLBACKS.compareAndSet(this, DRAINING, FIRED)) {
+            if (owner != null) {
+                owner.finished(this); // no callbacks: the common case, kept cheap
+            }
+            return;
         }
-        if (oldestFirst != null) {
-            AbstractRunner outer = IN_CALLBACKS.get();
-            IN_CALLBACKS.set(owner);
-            try {
+        AbstractRunner outer = IN_CALLBACKS.get();
+        IN_CALLBACKS.set(owner);
+        try {
+            while (true) {
+                Callback<T> oldestFirst = null;
+                for (Callback<T> c = stack; c != null && c != DRAINING; c = c.next()) {
+                    oldestFirst = new Callback<>(c.action(), oldestFirst);
+                }
                 for (Callback<T> c = oldestFirst; c != null; c = c.next()) {
                     invoke(c.action());
                 }
-            } finally {
-                if (outer == null) {
-                    IN_CALLBACKS.remove();
-                } else {
-                    IN_CALLBACKS.set(outer);
+                if (CALLBACKS.compareAndSet(this, DRAINING, FIRED)) {
+                    break;
                 }
+                stack = (Callback<T>) CALLBACKS.getAndSet(this, DRAINING); // added while the others ran
+            }
+        } finally {
+            if (outer == null) {
+                IN_CALLBACKS.remove();
+            } else {
+                IN_CALLBACKS.set(outer);
             }
         }
         if (owner != null) {

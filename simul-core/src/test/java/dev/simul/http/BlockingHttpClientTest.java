@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
-import dev.simul.loop.sync.Event;
+import dev.simul.loop.sync.AsyncEvent;
 import dev.simul.net.Tcp;
 import dev.simul.net.TcpServer;
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -128,7 +129,8 @@ class BlockingHttpClientTest {
     void virtualThreadsShareThePoolWithinItsLimit() throws Exception {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        Event three = new Event(); // set once three requests are in at once: the limit is reached, not just allowed
+        // Set once three requests are in at once: the limit is reached, not just allowed.
+        AsyncEvent three = new AsyncEvent();
         String url = "http://127.0.0.1:" + http(request -> {
             if (most.accumulateAndGet(now.incrementAndGet(), Math::max) == 3) {
                 three.set();
@@ -185,42 +187,47 @@ class BlockingHttpClientTest {
         }
     }
 
-    @Test
-    void aPooledConnectionTheServerClosedIsReplacedForAGet() throws Exception {
-        AtomicInteger connections = new AtomicInteger();
-        String url = "http://127.0.0.1:" + raw(conn -> {
-            connections.incrementAndGet();
-            conn.readUntil("\r\n\r\n".getBytes(), 10_000);
-            conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
-            conn.drain(); // then the handler returns and the server closes it: the client's pooled one is stale
-        }) + "/";
-        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
-            assertThat(text(client.get(url))).isEqualTo("ok");
-            Thread.sleep(50); // the server's close reaches the pooled connection
-            assertThat(text(client.get(url))).isEqualTo("ok");
-            assertThat(connections.get()).isEqualTo(2);
-        }
-    }
-
-    /** Answers one request per connection with keep-alive, then closes it (as a server's idle timeout does). */
-    private int oneRequestPerConnection(AtomicInteger connections) throws Exception {
+    /**
+     * Answers one request per connection with keep-alive, then closes it (as a server's idle timeout does) and
+     * counts {@code closed} down. The close sends the FIN before it returns, and loopback delivers it within the
+     * send, so once {@code closed} is down the client's pooled connection has the server's end waiting in it.
+     */
+    private int oneRequestPerConnection(AtomicInteger connections, CountDownLatch closed) throws Exception {
         return raw(conn -> {
             connections.incrementAndGet();
             conn.readUntil("\r\n\r\n".getBytes(), 10_000);
             conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
             conn.drain();
+            conn.close();
+            closed.countDown();
         });
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedIsReplacedForAGet() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        CountDownLatch closed = new CountDownLatch(1);
+        String url = "http://127.0.0.1:" + oneRequestPerConnection(connections, closed) + "/";
+        try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
+            assertThat(text(client.get(url))).isEqualTo("ok");
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("the server closed the connection").isTrue();
+            assertThat(text(client.get(url))).isEqualTo("ok");
+            assertThat(connections.get()).isEqualTo(2);
+        }
     }
 
     @Test
     void aPostAfterTheServerClosedThePooledConnectionGoesThrough() throws Exception {
         AtomicInteger connections = new AtomicInteger();
-        String url = "http://127.0.0.1:" + oneRequestPerConnection(connections) + "/";
+        CountDownLatch closed = new CountDownLatch(1);
+        String url = "http://127.0.0.1:" + oneRequestPerConnection(connections, closed) + "/";
         try (BlockingHttpClient client = new BlockingHttpClient(HttpClient.Options.DEFAULT)) {
             assertThat(client.get(url).status()).isEqualTo(200);
-            Thread.sleep(100); // the server's close reaches the pooled connection
+            // Not before: a POST sent while the server is still closing fails, and is rightly not sent again.
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("the server closed the connection").isTrue();
             ClientResponse posted = client.post(url, "text/plain", "x".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(posted.body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+            assertThat(connections.get()).as("the POST went down a new connection").isEqualTo(2);
         }
     }
 
@@ -278,10 +285,11 @@ class BlockingHttpClientTest {
             }
             v.interrupt();
             v.join();
-            Thread.sleep(200);
             assertThat(failure.get()).as("it failed").isNotNull();
+            // The interrupt closed the pooled connection, so sending again would have opened another before the
+            // call returned: the count is the proof, with no wait for a second request that might still be coming.
+            assertThat(client.connectionsOpened()).as("connections opened").isEqualTo(1);
             assertThat(requests.get()).as("requests the server received").isEqualTo(2);
-            assertThat(client.connectionsOpened()).isEqualTo(1);
         }
     }
 

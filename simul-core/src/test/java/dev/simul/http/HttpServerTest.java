@@ -6,7 +6,7 @@ import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.VirtualClock;
-import dev.simul.loop.sync.Event;
+import dev.simul.loop.sync.AsyncEvent;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.Tcp;
 import java.io.EOFException;
@@ -107,10 +107,12 @@ class HttpServerTest {
 
     @Test
     void aWaitingHandlerDoesNotHoldUpOtherConnections() throws Exception {
-        Event released = new Event();
+        AsyncEvent waiting = new AsyncEvent();
+        AsyncEvent released = new AsyncEvent();
         List<Reply> replies = onLoop(() -> {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), request -> {
                 if (request.path().equals("/wait")) {
+                    waiting.set();
                     released.await(); // released only by the other connection's request
                     return HttpResponse.text("waited");
                 }
@@ -122,7 +124,7 @@ class HttpServerTest {
                     send(conn, "GET /wait HTTP/1.1\r\n\r\n");
                     return read(conn);
                 });
-                Async.sleep(Duration.ofMillis(50));
+                waiting.await(); // the first handler holds its connection before the second request is sent
                 StreamProtocol conn = connect(server);
                 send(conn, "GET /release HTTP/1.1\r\n\r\n");
                 Reply release = read(conn);
@@ -333,7 +335,8 @@ class HttpServerTest {
 
     @Test
     void aSlowHeadGets408AndAnIdleConnectionIsClosed() throws Exception {
-        List<Object> outcome = onLoop(() -> {
+        // On virtual time: a loaded machine cannot let a timer fire before the bytes that were already sent.
+        List<Object> outcome = onVirtualLoop(() -> {
             HttpServer.Options quick = HttpServer.Options.loopback(0)
                     .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
             try (HttpServer server = HttpServer.start(quick, ECHO)) {
@@ -352,21 +355,31 @@ class HttpServerTest {
 
     @Test
     void aClientThatStopsReadingLosesItsConnectionAfterTheIdleTimeout() throws Exception {
-        int left = onLoop(() -> {
-            HttpServer.Options quick = HttpServer.Options.loopback(0)
-                    .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300));
+        Duration idle = Duration.ofMillis(300);
+        long[] closedAfter = {-1};
+        onVirtualLoop(() -> {
+            EventLoop loop = Async.loop();
+            HttpServer.Options quick = HttpServer.Options.loopback(0).withTimeouts(idle, idle);
             try (HttpServer server = HttpServer.start(quick, request ->
                     HttpResponse.of(200, "application/octet-stream", new byte[8 * 1024 * 1024]))) {
                 StreamProtocol greedy = connect(server);
-                send(greedy, "GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\n"); // and never reads
-                for (int i = 0; i < 100 && server.connections() > 0; i++) {
+                long start = loop.time();
+                send(greedy, "GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\n");
+                // One byte: the answer has begun, so the server holds the connection (counting before it was
+                // accepted would find none). Then no more reading; the clock moves once every buffer is full.
+                greedy.readExactly(1);
+                while (server.connections() > 0 && loop.time() - start < Duration.ofMinutes(1).toNanos()) {
                     Async.sleep(Duration.ofMillis(50));
                 }
+                if (server.connections() == 0) {
+                    closedAfter[0] = loop.time() - start;
+                }
                 greedy.close();
-                return server.connections();
             }
+            return null;
         });
-        assertThat(left).isZero();
+        assertThat(closedAfter[0]).as("closed, within a minute of virtual time").isNotNegative();
+        assertThat(Duration.ofNanos(closedAfter[0])).as("not before the idle timeout").isGreaterThanOrEqualTo(idle);
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Lock, Semaphore, Event, Condition and Queue, on a virtual clock. */
+/** AsyncLock, AsyncSemaphore, AsyncEvent, AsyncCondition and AsyncQueue, on a virtual clock. */
 @Timeout(30)
 class SyncPrimitivesTest {
 
@@ -34,7 +34,7 @@ class SyncPrimitivesTest {
     @Test
     void aLockKeepsAReadSleepWriteAtomicAcrossWaits() throws Exception {
         int[] counter = {0};
-        Lock lock = new Lock();
+        AsyncLock lock = new AsyncLock();
         run(() -> {
             List<Coroutine<Void>> all = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -59,8 +59,35 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void aLockIsReleasedOnlyByItsHolderAndIsNotReentrant() throws Exception {
+        AsyncLock lock = new AsyncLock();
+        AsyncLock mine = new AsyncLock();
+        run(() -> {
+            Async.await(Async.spawn(() -> {
+                lock.acquire(); // and ends holding it
+                return null;
+            }));
+            assertThat(lock.isLocked()).isTrue();
+            assertThat(lock.isHeldByCurrentCoroutine()).isFalse();
+            assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("held by another coroutine");
+            assertThat(lock.isLocked()).isTrue();
+            // Taking it again would wait for itself forever: it fails instead (bounded here, so as not to hang).
+            Coroutine<Void> twice = Async.spawn(() -> {
+                mine.acquire();
+                mine.acquire();
+                return null;
+            });
+            Async.wait(List.of(twice), Async.Until.ALL_COMPLETED, Duration.ofSeconds(1));
+            assertThat(twice.exceptionNow()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not reentrant");
+            return null;
+        });
+    }
+
+    @Test
     void semaphorePermitsGoInFifoOrderAndACancelledWaiterPassesItsPermitOn() throws Exception {
-        Semaphore semaphore = new Semaphore(1);
+        AsyncSemaphore semaphore = new AsyncSemaphore(1);
         List<String> got = new ArrayList<>();
         run(() -> {
             semaphore.acquire();
@@ -87,8 +114,19 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void aSemaphoreReleaseNeedsNoAcquireButCannotOverflow() {
+        AsyncSemaphore semaphore = new AsyncSemaphore(0);
+        semaphore.release(); // adds a permit, as java.util.concurrent.Semaphore's does
+        assertThat(semaphore.available()).isEqualTo(1);
+        AsyncSemaphore full = new AsyncSemaphore(Integer.MAX_VALUE);
+        assertThatThrownBy(full::release).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Integer.MAX_VALUE");
+        assertThat(full.available()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
     void anEventWakesEveryWaiter() throws Exception {
-        Event event = new Event();
+        AsyncEvent event = new AsyncEvent();
         List<String> woke = new ArrayList<>();
         run(() -> {
             List<Coroutine<Void>> waiters = new ArrayList<>();
@@ -112,14 +150,14 @@ class SyncPrimitivesTest {
 
     @Test
     void aConditionWaiterHoldsTheLockAgainWhenItReturnsEvenIfCancelled() throws Exception {
-        Condition condition = new Condition();
+        AsyncCondition condition = new AsyncCondition();
         List<String> log = new ArrayList<>();
         run(() -> {
             Coroutine<Void> consumer = Async.spawn(() -> {
                 condition.lock().acquire();
                 try {
                     condition.await();
-                    log.add("notified, lock held: " + condition.lock().isLocked());
+                    log.add("notified, lock held: " + condition.lock().isHeldByCurrentCoroutine());
                 } finally {
                     condition.lock().release();
                 }
@@ -130,7 +168,7 @@ class SyncPrimitivesTest {
                 try {
                     condition.await();
                 } catch (CancellationException e) {
-                    log.add("cancelled, lock held: " + condition.lock().isLocked());
+                    log.add("cancelled, lock held: " + condition.lock().isHeldByCurrentCoroutine());
                     throw e;
                 } finally {
                     condition.lock().release();
@@ -150,8 +188,33 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void aConditionNeedsItsLockHeldByTheCallingCoroutine() throws Exception {
+        AsyncCondition condition = new AsyncCondition();
+        run(() -> {
+            // asyncio raises RuntimeError("cannot notify on un-acquired lock"), the JDK IllegalMonitorStateException.
+            assertThatThrownBy(condition::signal).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("nobody holds it");
+            assertThatThrownBy(condition::signalAll).isInstanceOf(IllegalStateException.class);
+            Async.await(Async.spawn(() -> {
+                condition.lock().acquire(); // and ends holding it
+                return null;
+            }));
+            assertThatThrownBy(condition::signal).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another coroutine holds it");
+            Coroutine<Void> stranger = Async.spawn(() -> {
+                condition.await(); // would release the other coroutine's lock, then wait for ever
+                return null;
+            });
+            Async.wait(List.of(stranger), Async.Until.ALL_COMPLETED, Duration.ofSeconds(1));
+            assertThat(stranger.exceptionNow()).isInstanceOf(IllegalStateException.class);
+            assertThat(condition.lock().isLocked()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
     void aNotificationToACancelledWaiterIsPassedOn() throws Exception {
-        Condition condition = new Condition();
+        AsyncCondition condition = new AsyncCondition();
         List<String> woke = new ArrayList<>();
         run(() -> {
             List<Coroutine<Void>> waiters = new ArrayList<>();
@@ -180,7 +243,7 @@ class SyncPrimitivesTest {
 
     @Test
     void aBoundedQueueMakesTheProducerWait() throws Exception {
-        Queue<Integer> queue = new Queue<>(2);
+        AsyncQueue<Integer> queue = new AsyncQueue<>(2);
         List<String> log = new ArrayList<>();
         run(() -> {
             Coroutine<Void> producer = Async.spawn(() -> {
@@ -202,8 +265,37 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void pollAndOfferNeverWaitAndPollReturnsNullWhenEmptyAsJavaUtilQueueDoes() {
+        AsyncQueue<String> queue = new AsyncQueue<>(1);
+        assertThat(queue.poll()).isNull();
+        assertThat(queue.offer("a")).isTrue();
+        assertThat(queue.offer("b")).isFalse();
+        assertThat(queue.poll()).isEqualTo("a");
+        assertThat(queue.poll()).isNull();
+    }
+
+    @Test
+    void aNullItemIsRefusedAtOnceEvenByAPutThatWouldWait() throws Exception {
+        AsyncQueue<String> queue = new AsyncQueue<>(1);
+        assertThatThrownBy(() -> queue.offer(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("AsyncQueue holds no null item");
+        run(() -> {
+            queue.put("full");
+            Coroutine<Void> putter = Async.spawn(() -> {
+                queue.put(null); // must fail now, not wait for a free slot first
+                return null;
+            });
+            Async.wait(List.of(putter), Async.Until.ALL_COMPLETED, Duration.ofSeconds(1));
+            assertThat(putter.exceptionNow()).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("AsyncQueue holds no null item");
+            assertThat(queue.poll()).isEqualTo("full");
+            return null;
+        });
+    }
+
+    @Test
     void aTakerCancelledAfterBeingWokenLosesNoItem() throws Exception {
-        Queue<String> queue = new Queue<>();
+        AsyncQueue<String> queue = new AsyncQueue<>();
         run(() -> {
             Coroutine<String> first = Async.spawn(queue::take);
             Coroutine<String> second = Async.spawn(queue::take);
@@ -219,7 +311,7 @@ class SyncPrimitivesTest {
 
     @Test
     void underRandomCancellationsEveryItemIsTakenExactlyOnce() throws Exception {
-        Queue<Integer> queue = new Queue<>(3);
+        AsyncQueue<Integer> queue = new AsyncQueue<>(3);
         List<Integer> taken = new ArrayList<>();
         java.util.Random random = new java.util.Random(42);
         run(() -> {
@@ -251,11 +343,11 @@ class SyncPrimitivesTest {
 
     @Test
     void primitivesRefuseUseOutsideACoroutine() {
-        assertThat(new Lock().tryAcquire()).isTrue(); // never waits, so it works anywhere
+        assertThat(new AsyncLock().tryAcquire()).isTrue(); // never waits, so it works anywhere
         assertThatThrownBy(() -> {
-            Semaphore s = new Semaphore(0);
+            AsyncSemaphore s = new AsyncSemaphore(0);
             s.acquire();
         }).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a coroutine");
-        assertThatThrownBy(() -> new Queue<>(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AsyncQueue<>(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

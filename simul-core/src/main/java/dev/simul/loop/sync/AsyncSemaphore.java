@@ -5,14 +5,20 @@ package dev.simul.loop.sync;
  * released permit is handed straight to the first waiter, so a newcomer cannot overtake it.
  * Cancellation-safe: a waiter cancelled just after a permit was handed to it passes the permit on.
  * Loop thread only.
+ *
+ * <p>Beside {@link java.util.concurrent.Semaphore}: as there, permits are not owned, and {@link #release()} needs no
+ * earlier {@link #acquire()} (it adds a permit). Unlike there, the initial count may not be negative (asyncio's
+ * rule), {@link #tryAcquire()} never takes a permit ahead of a waiter (the JDK's barges in, even when fair), a
+ * release past {@code Integer.MAX_VALUE} permits fails with an {@link IllegalStateException} (the JDK's throws an
+ * {@code Error}), and waiting ends in a {@code CancellationException}, not an {@code InterruptedException}.
  */
-public final class Semaphore {
+public final class AsyncSemaphore {
 
     private final Waiters waiters = new Waiters();
     private int permits;
 
     /** A semaphore with {@code permits} permits (at least 0). */
-    public Semaphore(int permits) {
+    public AsyncSemaphore(int permits) {
         if (permits < 0) {
             throw new IllegalArgumentException("permits must not be negative, got " + permits);
         }
@@ -39,9 +45,13 @@ public final class Semaphore {
 
     /** Returns a permit: to the first waiter if any, else to the pool. */
     public void release() {
-        if (!waiters.signalOne()) {
-            permits++;
+        if (waiters.signalOne()) {
+            return;
         }
+        if (permits == Integer.MAX_VALUE) {
+            throw new IllegalStateException("an AsyncSemaphore cannot hold more than Integer.MAX_VALUE permits");
+        }
+        permits++;
     }
 
     /** Free permits now. */

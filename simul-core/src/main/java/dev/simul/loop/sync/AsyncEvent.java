@@ -2,9 +2,10 @@ package dev.simul.loop.sync;
 
 /**
  * A flag that coroutines can wait for (asyncio.Event): {@link #set()} wakes every waiter, and later waits return
- * at once until {@link #clear()}. Loop thread only.
+ * at once until {@link #clear()}. Unlike a {@link java.util.concurrent.CountDownLatch}, it can be cleared and set
+ * again. Loop thread only.
  */
-public final class Event {
+public final class AsyncEvent {
 
     private final Waiters waiters = new Waiters();
     private boolean set;
@@ -28,7 +29,7 @@ public final class Event {
     /** Returns when the flag is set (at once if it is). */
     public void await() {
         if (!set) {
-            waiters.await(() -> { }); // a wake-up of an Event is for everyone: nothing to pass on
+            waiters.await(() -> { }); // a wake-up of an event is for everyone: nothing to pass on
         }
     }
 }
