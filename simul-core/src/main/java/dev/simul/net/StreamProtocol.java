@@ -175,7 +175,13 @@ public final class StreamProtocol implements Protocol, ByteStream {
 
     /** The deadline of a wait that starts now and lasts at most {@code timeout}; {@link #NEVER} for none. */
     private long deadline(Duration timeout) {
-        return timeout == null ? NEVER : loop.time() + timeout.toNanos();
+        if (timeout == null) {
+            return NEVER;
+        }
+        // Saturated: a timeout of centuries is a legitimate "no timeout", not an overflow.
+        long nanos = java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout);
+        long now = loop.time();
+        return nanos >= NEVER - now ? NEVER : now + nanos;
     }
 
     /**
