@@ -33,87 +33,62 @@ public abstract class ConcurrentRunnerContract extends RunnerContract {
         }
     }
 
+    /** A probe of this test called {@code name}, released by {@code release}, returning {@code result}. */
+    protected Probe probe(String name, Signal release, int result) {
+        return Probe.in(signals, name, release, result);
+    }
+
     @Test
     public void getWithATimeoutGivesUpButTheTaskGoesOn() throws Exception {
         Signal release = signal("release");
         try (Runner runner = newRunner(1)) {
-            Handle<String> handle = runner.submit(() -> {
-                release.await();
-                return "late";
-            });
+            Handle<Integer> handle = runner.submit(probe("task", release, 7));
             assertThatThrownBy(() -> handle.get(10, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
             assertThat(handle.isDone()).isFalse();
             release.fire();
-            assertThat(handle.get()).isEqualTo("late");
+            assertThat(handle.get()).isEqualTo(7);
         }
     }
 
     @Test
     public void cancelTrueInterruptsARunningTask() throws Exception {
-        Signal never = signal("never");
-        Signal started = signal("started");
-        Signal interrupted = signal("interrupted");
+        Probe task = probe("task", signal("never"), 1);
         try (Runner runner = newRunner(1)) {
-            Handle<String> handle = runner.submit(() -> {
-                started.fire();
-                try {
-                    never.await();
-                } catch (InterruptedException | CancellationException e) {
-                    interrupted.fire();
-                    throw e;
-                }
-                return "never";
-            });
-            assertThat(started.await(PATIENCE)).isTrue();
+            Handle<Integer> handle = runner.submit(task);
+            assertThat(task.started().await(PATIENCE)).isTrue();
             assertThat(handle.cancel(true)).isTrue();
             assertThat(handle.isCancelled()).isTrue();
             assertThat(handle.isDone()).isTrue();
             assertThat(handle.state()).isEqualTo(Future.State.CANCELLED);
             assertThatThrownBy(handle::get).isInstanceOf(CancellationException.class);
             assertThat(handle.cancel(true)).as("cancelling again").isFalse();
-            assertThat(interrupted.await(PATIENCE)).isTrue();
+            assertThat(task.interrupted().await(PATIENCE)).isTrue();
         }
     }
 
     @Test
     public void cancelFalseLetsARunningTaskFinish() throws Exception {
-        Signal started = signal("started");
         Signal release = signal("release");
-        Signal finished = signal("finished");
-        Signal interrupted = signal("interrupted");
+        Probe task = probe("task", release, 1);
         try (Runner runner = newRunner(1)) {
-            Handle<String> handle = runner.submit(() -> {
-                started.fire();
-                try {
-                    release.await();
-                } catch (InterruptedException | CancellationException e) {
-                    interrupted.fire();
-                    throw e;
-                }
-                finished.fire();
-                return "finished";
-            });
-            assertThat(started.await(PATIENCE)).isTrue();
+            Handle<Integer> handle = runner.submit(task);
+            assertThat(task.started().await(PATIENCE)).isTrue();
             assertThat(handle.cancel(false)).isTrue();
             assertThat(handle.isCancelled()).isTrue();
             assertThatThrownBy(handle::get).isInstanceOf(CancellationException.class);
             release.fire();
-            assertThat(finished.await(PATIENCE)).as("in-progress tasks are allowed to complete").isTrue();
-            assertThat(interrupted.fired()).isFalse();
+            assertThat(task.finished().await(PATIENCE)).as("in-progress tasks are allowed to complete").isTrue();
+            assertThat(task.interrupted().fired()).isFalse();
         }
     }
 
     @Test
     public void aCancelledTaskThatRunsOnKeepsTheRunnerFromTerminating() throws Exception {
-        Signal started = signal("started");
         Signal release = signal("release");
+        Probe task = probe("task", release, 1);
         Runner runner = newRunner(1);
-        Handle<Integer> handle = runner.submit(() -> {
-            started.fire();
-            release.await();
-            return 1;
-        });
-        assertThat(started.await(PATIENCE)).isTrue();
+        Handle<Integer> handle = runner.submit(task);
+        assertThat(task.started().await(PATIENCE)).isTrue();
         assertThat(handle.cancel(false)).isTrue();
         runner.shutdown();
         assertThat(runner.isTerminated()).as("its task still runs").isFalse();
@@ -121,34 +96,27 @@ public abstract class ConcurrentRunnerContract extends RunnerContract {
         release.fire();
         assertThat(runner.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(runner.isTerminated()).isTrue();
-        assertThat(handle.isCancelled()).isTrue();
+        assertThat(task.finished().fired()).isTrue();
     }
 
     @Test
     public void aTaskCancelledBeforeItStartsNeverRuns() throws Exception {
-        Signal started = signal("started");
         Signal release = signal("release");
-        Signal queuedRan = signal("queued-ran");
+        Probe busy = probe("busy", release, 1);
+        Probe queued = probe("queued", release, 2);
         Runner runner = newRunner(1);
-        Handle<Integer> busy = runner.submit(() -> {
-            started.fire();
-            release.await();
-            return 1;
-        });
-        assertThat(started.await(PATIENCE)).isTrue();
-        Handle<Integer> queued = runner.submit(() -> {
-            queuedRan.fire();
-            return 2;
-        });
-        boolean cancelled = queued.cancel(false);
+        Handle<Integer> busyHandle = runner.submit(busy);
+        assertThat(busy.started().await(PATIENCE)).isTrue();
+        Handle<Integer> queuedHandle = runner.submit(queued);
+        boolean cancelled = queuedHandle.cancel(false);
         release.fire();
         runner.close();
-        assertThat(busy.resultNow()).isEqualTo(1);
+        assertThat(busyHandle.resultNow()).isEqualTo(1);
         // Where a task starts as soon as it is submitted (the loop's coroutines), it may have run already.
-        assertThat(cancelled).isEqualTo(!queued.state().equals(Future.State.SUCCESS));
+        assertThat(cancelled).isEqualTo(!queuedHandle.state().equals(Future.State.SUCCESS));
         if (cancelled) {
-            assertThat(queued.isCancelled()).isTrue();
-            assertThat(queuedRan.fired()).as("a task cancelled before it started").isFalse();
+            assertThat(queuedHandle.isCancelled()).isTrue();
+            assertThat(queued.started().fired()).as("a task cancelled before it started").isFalse();
         }
     }
 
@@ -179,27 +147,22 @@ public abstract class ConcurrentRunnerContract extends RunnerContract {
     @Test
     public void shutdownNowCancelsEveryTaskAndReturnsExactlyThoseThatNeverStarted() throws Exception {
         Signal release = signal("release");
-        List<Signal> starts = new ArrayList<>();
+        List<Probe> tasks = new ArrayList<>();
         Runner runner = newRunner(1);
         List<Handle<Integer>> handles = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            int n = i;
-            Signal start = signal("start-" + i);
-            starts.add(start);
-            handles.add(runner.submit(() -> {
-                start.fire();
-                release.await();
-                return n;
-            }));
+            Probe task = probe("task-" + i, release, i);
+            tasks.add(task);
+            handles.add(runner.submit(task));
             if (i == 0) {
-                assertThat(start.await(PATIENCE)).isTrue(); // the others queue behind it where they can
+                assertThat(task.started().await(PATIENCE)).isTrue(); // the others queue behind it where they can
             }
         }
         List<Runnable> neverStarted = runner.shutdownNow();
         assertThat(runner.isShutdown()).isTrue();
         assertThat(runner.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(handles).allMatch(Future::isCancelled);
-        long started = fired(starts);
+        long started = tasks.stream().filter(t -> t.started().fired()).count();
         assertThat(started + neverStarted.size()).as("started, plus returned as never started").isEqualTo(4);
         if (runner.workers() == 1 && started == 1) {
             assertThat(neverStarted).hasSize(3);
@@ -209,17 +172,17 @@ public abstract class ConcurrentRunnerContract extends RunnerContract {
         for (Runnable task : neverStarted) {
             task.run();
         }
-        assertThat(fired(starts)).isEqualTo(4);
+        assertThat(tasks).allMatch(t -> t.started().fired());
     }
 
     @Test
     public void shutdownLetsQueuedTasksFinish() throws Exception {
         Signal release = signal("release");
         Runner runner = newRunner(1);
-        List<Handle<Integer>> handles = runner.submitAll(i -> {
-            release.await();
-            return i;
-        }, List.of(1, 2, 3));
+        List<Handle<Integer>> handles = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            handles.add(runner.submit(probe("task-" + i, release, i)));
+        }
         runner.shutdown();
         assertThat(runner.isTerminated()).isFalse();
         assertThat(runner.awaitTermination(10, TimeUnit.MILLISECONDS)).isFalse();
@@ -265,15 +228,10 @@ public abstract class ConcurrentRunnerContract extends RunnerContract {
 
     @Test
     public void closeCalledFromAnInterruptedThreadCancelsTheWork() throws Exception {
-        Signal never = signal("never");
-        Signal started = signal("started");
+        Probe task = probe("task", signal("never"), 0);
         Runner runner = newRunner(1);
-        Handle<Integer> stuck = runner.submit(() -> {
-            started.fire();
-            never.await();
-            return 0;
-        });
-        assertThat(started.await(PATIENCE)).isTrue();
+        Handle<Integer> stuck = runner.submit(task);
+        assertThat(task.started().await(PATIENCE)).isTrue();
         Thread.currentThread().interrupt();
         runner.close();
         assertThat(Thread.interrupted()).as("close keeps the interrupt").isTrue();

@@ -12,7 +12,6 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -328,10 +327,5 @@ public abstract class RunnerContract {
     /** A portable callable: a lambda cast to {@link Task} is serializable. */
     protected static <T> Callable<T> task(Task<T> task) {
         return task;
-    }
-
-    /** How many of the signals have fired. */
-    protected static long fired(Collection<Signal> signals) {
-        return signals.stream().filter(Signal::fired).count();
     }
 }
