@@ -852,21 +852,29 @@ public final class ProcessPool extends AbstractRunner {
         return true;
     }
 
+    /** How long a worker whose task {@link #shutdownNow()} interrupted has to end it before it is killed. */
+    public static final Duration KILL_GRACE = Duration.ofSeconds(1);
+
     /**
-     * Cancels everything unfinished, as every runner does, and kills the workers at once. The tasks it returns are
-     * exactly those that never started: queued here, or sent ahead to a worker that had not begun them (each worker
-     * is asked, and says which task it began last).
+     * Cancels everything unfinished, as every runner does: running tasks are interrupted, and a worker that has
+     * not ended its task {@link #KILL_GRACE} later is killed; the others exit at once. Returns at once. The tasks
+     * it returns are exactly those that never started: queued here, or sent ahead to a worker that had not begun
+     * them (each worker is asked, and says which task it began last).
      */
     @Override
     public List<Runnable> shutdownNow() {
-        List<Runnable> neverStarted = super.shutdownNow();
+        List<Runnable> neverStarted = super.shutdownNow(); // every promise is done: terminate() told workers to EXIT
         List<Worker> all;
         synchronized (lock) {
             stopping = true;
             all = List.copyOf(workers);
         }
         for (Worker w : all) {
-            w.kill();
+            try {
+                timers.schedule(w::kill, KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                w.kill(); // the timer thread is gone: no grace
+            }
         }
         return neverStarted;
     }

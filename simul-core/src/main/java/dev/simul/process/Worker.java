@@ -76,6 +76,10 @@ final class Worker {
     private volatile SocketChannel channel;
     private Wire.In in;
     private final Object writeLock = new Object();
+    /** Requests to the writer thread; its permits are drained by each write. */
+    private final java.util.concurrent.Semaphore writeRequests = new java.util.concurrent.Semaphore(0);
+    /** The connection ended: the writer thread stops. */
+    private volatile boolean closed;
     private final Wire.Out out = new Wire.Out();
     /** What the values written to this worker carried: the pool's filter learns it before the worker answers. */
     private final AllowList.Learned learned = new AllowList.Learned();
@@ -202,6 +206,7 @@ final class Worker {
      */
     void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
         connectionThread = Thread.currentThread();
+        Thread.ofVirtual().name("simul-pool-writer-" + id).start(() -> writeLoop(pool));
         ClassLoader loader = Worker.class.getClassLoader();
         Throwable startFailure = null;
         try {
@@ -272,6 +277,8 @@ final class Worker {
                 killedBecause("it broke the protocol: " + e.getMessage());
             }
         } finally {
+            closed = true;
+            writeRequests.release(); // the writer thread sees it and ends
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -296,8 +303,29 @@ final class Worker {
         }
     }
 
-    /** Writes the jobs and controls queued for this worker, jobs first, in the order they were queued. */
+    /**
+     * Has the jobs and controls queued for this worker written, by its writer thread. Any thread may ask; none
+     * but the writer touches the socket, because a write from a thread whose interrupt flag is set (a caller's,
+     * say) would close the socket, and with it the worker.
+     */
     void flush(ProcessPool pool) {
+        writeRequests.release();
+    }
+
+    /** The writer thread: writes what is queued each time it is asked, until the connection ends. */
+    private void writeLoop(ProcessPool pool) {
+        while (true) {
+            writeRequests.acquireUninterruptibly();
+            writeRequests.drainPermits(); // one write covers every request made so far
+            if (closed) {
+                return;
+            }
+            write(pool);
+        }
+    }
+
+    /** Writes the jobs and controls queued for this worker, jobs first, in the order they were queued. */
+    private void write(ProcessPool pool) {
         List<ProcessPool.Job> unsendable = new ArrayList<>();
         List<Throwable> reasons = new ArrayList<>();
         synchronized (writeLock) {

@@ -251,7 +251,7 @@ public abstract class AbstractRunner implements Runner {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long deadline = deadlineAfter(unit.toNanos(timeout));
         List<Future<T>> handles = new ArrayList<>(tasks.size());
         try {
             for (Callable<T> task : tasks) {
@@ -295,7 +295,7 @@ public abstract class AbstractRunner implements Runner {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
-        long deadline = System.nanoTime() + Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);
+        long deadline = deadlineAfter(unit.toNanos(timeout));
         List<Future<T>> handles = new ArrayList<>(tasks.size());
         ExecutionException failure = null;
         try {
@@ -447,8 +447,8 @@ public abstract class AbstractRunner implements Runner {
      * True once the runner is shut down, every task is done (its done callbacks included), and no task's code
      * still runs (a task cancelled without interruption runs on to its end): the
      * {@link java.util.concurrent.ExecutorService} definition, so an idle runner is terminated as soon as it is
-     * shut down. The mode's idle threads or worker processes may still be on their way out:
-     * {@link #awaitTermination} and {@link #close()} wait for them too.
+     * shut down. The mode's idle threads or worker processes may still be on their way out: {@link #close()} waits
+     * for them too.
      */
     @Override
     public boolean isTerminated() {
@@ -456,16 +456,27 @@ public abstract class AbstractRunner implements Runner {
     }
 
     /**
-     * Waits until every task is done after a shutdown, and the mode's threads or worker processes are gone, so
-     * that nothing this runner started outlives it.
+     * Waits until the runner {@linkplain #isTerminated() is terminated}: shut down, every task done, none still
+     * running. It agrees with {@link #isTerminated()}: once that is true, this returns true at once.
      *
-     * @return false if the timeout passed first
+     * @return false if the timeout passed first (at once for a timeout of zero or less)
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         refuseOwnCallback("awaitTermination()");
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        return terminated.await(timeout, unit) && awaitResources(deadline);
+        long nanos = unit.toNanos(timeout);
+        long deadline = deadlineAfter(nanos);
+        if (!terminated.await(nanos, TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        // Rarely, a task cancelled without interruption still runs: the mode's threads or processes end only
+        // after it, so waiting for them waits for it.
+        return !tasksRunning() || awaitResources(deadline) || !tasksRunning();
+    }
+
+    /** A deadline {@code nanos} from now on the {@link System#nanoTime()} scale; never overflows. */
+    private static long deadlineAfter(long nanos) {
+        return System.nanoTime() + Math.max(0, Math.min(nanos, Long.MAX_VALUE / 4));
     }
 
     /** Waiting for this runner from a done callback of its own task would wait for that callback itself. */
@@ -476,7 +487,11 @@ public abstract class AbstractRunner implements Runner {
         }
     }
 
-    /** Stops accepting work and waits until every submitted task is done; if interrupted, cancels them. */
+    /**
+     * Stops accepting work and waits until every submitted task is done, and the mode's threads or worker
+     * processes are gone, so that nothing this runner started outlives it; if interrupted meanwhile, cancels the
+     * tasks as {@link #shutdownNow()} does, goes on waiting, and keeps the interrupt.
+     */
     @Override
     public void close() {
         refuseOwnCallback("close()");
@@ -484,7 +499,7 @@ public abstract class AbstractRunner implements Runner {
         boolean interrupted = false;
         while (true) {
             try {
-                if (awaitTermination(1, TimeUnit.DAYS)) {
+                if (awaitTermination(1, TimeUnit.DAYS) && awaitResources(deadlineAfter(TimeUnit.DAYS.toNanos(1)))) {
                     break;
                 }
             } catch (InterruptedException e) {

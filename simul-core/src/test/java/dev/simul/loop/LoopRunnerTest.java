@@ -76,6 +76,7 @@ class LoopRunnerTest {
         runner.shutdownNow();
         assertThat(runner.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
         assertThat(handles).allMatch(Handle::isCancelled);
+        runner.close(); // close, unlike awaitTermination, also waits for the loop's thread to end
         assertThat(((LoopRunner) runner).loop().isClosed()).isTrue();
     }
 }

@@ -12,6 +12,7 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -327,5 +329,185 @@ public abstract class RunnerContract {
     /** A portable callable: a lambda cast to {@link Task} is serializable. */
     protected static <T> Callable<T> task(Task<T> task) {
         return task;
+    }
+
+    @Test
+    public void submittingFromAnInterruptedThreadRunsTheTaskAndKeepsTheInterrupt() throws Exception {
+        try (Runner runner = newRunner(1)) {
+            assertThat(runner.submit(() -> 1).get()).isEqualTo(1); // warm: a worker process, if any, is connected
+            Handle<Integer> handle;
+            Thread.currentThread().interrupt();
+            try {
+                handle = runner.submit(() -> 2);
+            } finally {
+                assertThat(Thread.interrupted()).as("submit leaves the caller's interrupt status alone").isTrue();
+            }
+            assertThat(handle.get()).as("the caller's interrupt is not the task's").isEqualTo(2);
+            assertThat(runner.submit(() -> 3).get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    public void onceIsTerminatedIsTrueAwaitTerminationIsTrueAtOnce() throws Exception {
+        Runner runner = newRunner(2);
+        assertThat(runner.map(i -> i, List.of(1, 2, 3))).containsExactly(1, 2, 3); // the mode's threads exist
+        runner.shutdown();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!runner.isTerminated()) {
+            assertThat(System.nanoTime() - deadline).as("the runner terminates").isNegative();
+            Thread.onSpinWait();
+        }
+        assertThat(runner.awaitTermination(0, TimeUnit.NANOSECONDS))
+                .as("ExecutorService: awaitTermination returns true if this executor terminated").isTrue();
+        runner.close();
+    }
+
+    @Test
+    public void aDoneHandleFollowsTheFutureRules() throws Exception {
+        try (Runner runner = newRunner(1)) {
+            Handle<String> none = runner.submit(() -> null);
+            assertThat(none.get()).isNull();
+            assertThat(none.state()).isEqualTo(Future.State.SUCCESS);
+            assertThat(none.resultNow()).as("a null result is a result").isNull();
+            assertThatThrownBy(none::exceptionNow).isInstanceOf(IllegalStateException.class);
+
+            Handle<String> failed = runner.submit((Task<String>) () -> {
+                throw new ArithmeticException("x");
+            });
+            assertThatThrownBy(failed::get).isInstanceOf(ExecutionException.class);
+            assertThat(failed.state()).isEqualTo(Future.State.FAILED);
+            assertThatThrownBy(failed::resultNow).isInstanceOf(IllegalStateException.class);
+
+            for (Handle<String> done : List.of(none, failed)) {
+                for (long timeout : new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}) {
+                    if (done == none) {
+                        assertThat(done.get(timeout, TimeUnit.NANOSECONDS)).isNull();
+                    } else {
+                        assertThatThrownBy(() -> done.get(timeout, TimeUnit.NANOSECONDS))
+                                .isInstanceOf(ExecutionException.class).cause()
+                                .isExactlyInstanceOf(ArithmeticException.class);
+                    }
+                }
+                assertThatThrownBy(() -> done.get(1, null)).isInstanceOf(NullPointerException.class);
+                Future.State before = done.state();
+                assertThat(done.cancel(false)).isFalse();
+                assertThat(done.cancel(true)).isFalse();
+                assertThat(done.isCancelled()).isFalse();
+                assertThat(done.state()).isEqualTo(before);
+            }
+        }
+    }
+
+    /** Every way in refuses work: for a runner that is shut down. */
+    protected static void assertEverySubmissionIsRejected(Runner runner) {
+        Callable<Integer> one = task(() -> 1);
+        List<ThrowingCallable> ways = List.of(
+                () -> runner.submit(() -> 1),
+                () -> runner.submit(one),
+                () -> runner.submit((Runnable & Serializable) () -> { }),
+                () -> runner.submit((Runnable & Serializable) () -> { }, "result"),
+                () -> runner.execute((Runnable & Serializable) () -> { }),
+                () -> runner.invokeAll(List.of(one)),
+                () -> runner.invokeAll(List.of(one), 1, TimeUnit.MINUTES),
+                () -> runner.invokeAny(List.of(one)),
+                () -> runner.invokeAny(List.of(one), 1, TimeUnit.MINUTES),
+                () -> runner.map(i -> i, List.of(1)),
+                () -> runner.map(i -> i, List.of(1, 2), 2),
+                () -> runner.submitAll(i -> i, List.of(1)));
+        for (ThrowingCallable way : ways) {
+            assertThatThrownBy(way).isInstanceOf(RejectedExecutionException.class);
+        }
+    }
+
+    @Test
+    public void everyWayInRefusesWorkOnceShutDown() throws Exception {
+        Runner runner = newRunner(1);
+        runner.shutdown();
+        assertEverySubmissionIsRejected(runner);
+        assertThat(runner.isTerminated()).isTrue();
+        runner.close();
+    }
+
+    @Test
+    public void timedInvokeAllAndInvokeAnyWithTimeToSpareActAsTheUntimedOnes() throws Exception {
+        try (Runner runner = newRunner(2)) {
+            List<Callable<Integer>> tasks = List.of(task(() -> 1), task(() -> {
+                throw new IOException("two");
+            }), task(() -> 3));
+            List<Future<Integer>> done = runner.invokeAll(tasks, PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(done).hasSize(3).allMatch(Future::isDone);
+            assertThat(done.get(0).resultNow()).isEqualTo(1);
+            assertThat(done.get(1).exceptionNow()).isInstanceOf(IOException.class).hasMessage("two");
+            assertThat(done.get(2).resultNow()).isEqualTo(3);
+            assertThat(runner.invokeAll(List.<Callable<Integer>>of(), 1, TimeUnit.SECONDS)).isEmpty();
+
+            List<Callable<String>> oneGood = List.of(task(() -> {
+                throw new IOException("bad");
+            }), task(() -> "good"));
+            assertThat(runner.invokeAny(oneGood, PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("good");
+            List<Callable<String>> allBad = List.of(task(() -> {
+                throw new IOException("bad");
+            }));
+            assertThatThrownBy(() -> runner.invokeAny(allBad, PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class).hasMessage("bad");
+            assertThatThrownBy(() -> runner.invokeAny(List.<Callable<String>>of(), 1, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(runner.invokeAny(List.of(task(() -> (String) null)))).as("a null result wins too").isNull();
+        }
+    }
+
+    @Test
+    public void awaitTerminationWithAnExpiredOrHugeTimeoutAnswersAtOnce() throws Exception {
+        Runner runner = newRunner(1);
+        for (long timeout : new long[] {Long.MIN_VALUE, -1, 0}) {
+            assertThat(runner.awaitTermination(timeout, TimeUnit.NANOSECONDS)).isFalse();
+            assertThat(runner.awaitTermination(timeout, TimeUnit.MILLISECONDS)).isFalse();
+        }
+        runner.close();
+        assertThat(runner.awaitTermination(0, TimeUnit.NANOSECONDS)).isTrue();
+        assertThat(runner.awaitTermination(Long.MIN_VALUE, TimeUnit.DAYS)).isTrue();
+        assertThat(runner.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue();
+    }
+
+    @Test
+    public void everyNullArgumentIsRefused() throws Exception {
+        try (Runner runner = newRunner(1)) {
+            List<Callable<Integer>> withNull = Arrays.asList(task(() -> 1), null);
+            List<Callable<Integer>> failingThenNull = Arrays.asList(task(() -> {
+                throw new IOException("x");
+            }), null);
+            List<ThrowingCallable> calls = List.of(
+                    () -> runner.submit((Callable<Integer>) null),
+                    () -> runner.submit((Runnable) null, "result"),
+                    () -> runner.invokeAll(null, 1, TimeUnit.MINUTES),
+                    () -> runner.invokeAll(withNull, 1, TimeUnit.MINUTES),
+                    () -> runner.invokeAny(null, 1, TimeUnit.MINUTES),
+                    () -> runner.invokeAny(failingThenNull),
+                    () -> runner.invokeAny(failingThenNull, 1, TimeUnit.MINUTES),
+                    () -> runner.submitAll(null, List.of(1)),
+                    () -> runner.submitAll(i -> i, (Iterable<Integer>) null),
+                    () -> runner.map(i -> i, (Iterable<Integer>) null),
+                    () -> runner.map(null, List.of(1), 2),
+                    () -> runner.map(i -> i, (Iterable<Integer>) null, 2));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call).isInstanceOf(NullPointerException.class);
+            }
+        }
+    }
+
+    @Test
+    public void timedInvokeAllWithNoTimeLeftRunsNothingAndCancelsEverything() throws Exception {
+        Signal ran = signal("ran");
+        Runner runner = newRunner(2);
+        List<Callable<Integer>> tasks = List.of(task(() -> {
+            ran.fire();
+            return 1;
+        }), task(() -> 2));
+        for (long timeout : new long[] {0, -1, Long.MIN_VALUE}) {
+            List<Future<Integer>> done = runner.invokeAll(tasks, timeout, TimeUnit.NANOSECONDS);
+            assertThat(done).hasSize(2).allMatch(Future::isCancelled);
+        }
+        runner.close();
+        assertThat(ran.fired()).isFalse();
     }
 }
