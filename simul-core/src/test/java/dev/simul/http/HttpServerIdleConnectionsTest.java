@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.loop.VirtualClock;
 import dev.simul.net.StreamProtocol;
 import dev.simul.net.Tcp;
 import java.io.EOFException;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
  * Kept-alive connections held idle by one server loop (issue 4: "10,000 concurrent keep-alive connections held by
  * one loop thread, all answered", here at a size a test can afford; {@code IdleConnections} in simul-bench runs the
  * 10,000): every idle connection stays open and answers again, and the idle timeout closes only the connection
- * that went quiet. Server and raw HTTP/1.1 clients share one loop on loopback; the timeouts are real but generous,
- * and nothing is asserted about speed.
+ * that went quiet. Server and raw HTTP/1.1 clients share one loop on loopback; nothing is asserted about speed.
+ * Holding many runs on the system clock, with timeouts far above what it waits; the idle timeout runs on virtual
+ * time, where a loaded machine cannot make a busy connection look idle.
  */
 @Timeout(30)
 class HttpServerIdleConnectionsTest {
@@ -37,6 +39,13 @@ class HttpServerIdleConnectionsTest {
 
     private static <T> T onLoop(Callable<T> main) throws Exception {
         try (EventLoop loop = new EventLoop()) {
+            return loop.run(main);
+        }
+    }
+
+    /** On virtual time: ready loopback I/O runs before the clock moves, so only waiting moves it. */
+    private static <T> T onVirtualLoop(Callable<T> main) throws Exception {
+        try (EventLoop loop = new EventLoop(new VirtualClock())) {
             return loop.run(main);
         }
     }
@@ -156,12 +165,13 @@ class HttpServerIdleConnectionsTest {
 
     @Test
     void theIdleTimeoutClosesTheQuietConnectionWhileBusyOnesStayOpen() throws Exception {
-        // The busy connections ask every 50 ms, a twentieth of the idle timeout: only the quiet one reaches it.
+        // The busy connections ask every 50 ms, a twentieth of the idle timeout: only the quiet one reaches it. On
+        // the system clock, a pause of the whole process near the timeout would let a busy one reach it too.
         Duration idleTimeout = Duration.ofSeconds(1);
         Duration busyGap = Duration.ofMillis(50);
         int busyCount = 10;
         HttpServer.Options options = HttpServer.Options.loopback(0).withTimeouts(idleTimeout, idleTimeout);
-        IdleClose outcome = onLoop(() -> {
+        IdleClose outcome = onVirtualLoop(() -> {
             EventLoop loop = Async.loop();
             try (HttpServer server = HttpServer.start(options, TARGET)) {
                 StreamProtocol quiet = connect(server);

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.simul.http.HttpResponse;
 import dev.simul.http.HttpServer;
+import dev.simul.lab.testing.SilentServer;
 import dev.simul.loop.Async;
 import dev.simul.loop.EventLoop;
 import dev.simul.runner.Runner;
@@ -291,13 +292,13 @@ class FetchTest {
 
     @Test
     void aFetchCancelledOnTheLoopIsCancelledNotAFailedDownload(@TempDir Path dir) throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        try (SilentServer silent = new SilentServer();
              EventLoop loop = new EventLoop()) {
-            Fetcher.Job job = new Fetcher.Job("http://127.0.0.1:" + silent.getLocalPort() + "/a.txt",
+            Fetcher.Job job = new Fetcher.Job("http://127.0.0.1:" + silent.port() + "/a.txt",
                     dir.resolve("a.txt").toString(), 3, false);
             Throwable outcome = loop.run(() -> {
                 dev.simul.loop.Coroutine<Fetcher.Result> fetching = Async.spawn(() -> Fetcher.fetch(job));
-                Async.sleep(Duration.ofMillis(50)); // it waits for an answer that never comes
+                Async.await(silent.asked()); // it waits for an answer that never comes
                 fetching.cancel(true);
                 try {
                     return "returned " + Async.await(fetching);

@@ -13,6 +13,7 @@ import dev.simul.runner.Runners;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.lab.testing.SilentServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -191,10 +192,10 @@ class DownloadsTest {
         Path cancelled = dir.resolve("cancelled.png");
         CountDownLatch gate = new CountDownLatch(1);
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+             SilentServer silent = new SilentServer()) {
             String nobody = "http://127.0.0.1:" + closed.getLocalPort() + "/0.png";
             closed.close(); // nothing listens there: the request fails at once
-            String noAnswer = "http://127.0.0.1:" + silent.getLocalPort() + "/0.png"; // accepts, never answers
+            String noAnswer = "http://127.0.0.1:" + silent.port() + "/0.png"; // accepts, never answers
             try (EventLoop loop = new EventLoop()) {
                 loop.run(() -> {
                     // Every helper thread is busy (a loaded machine, or 100 creations queued): the files wait.
@@ -210,7 +211,7 @@ class DownloadsTest {
                         assertThatThrownBy(() -> Async.await(failing)).hasRootCauseInstanceOf(ConnectException.class);
                         Coroutine<Long> waiting = Async.spawn(() -> Downloads.fetch(new Downloads.Job(noAnswer,
                                 cancelled.toString(), "0".repeat(64))));
-                        Async.sleep(Duration.ofMillis(50)); // it waits for the answer
+                        Async.await(silent.asked()); // it waits for the answer
                         waiting.cancel(true);
                         assertThatThrownBy(() -> Async.await(waiting)).isInstanceOf(CancellationException.class);
                     } finally {
@@ -243,7 +244,7 @@ class DownloadsTest {
             Handle<Long> waiting = runner.submit(() -> Downloads.fetch(new Downloads.Job(noAnswer,
                     cancelled.toString(), "0".repeat(64))));
             while (!Files.exists(cancelled)) {
-                Thread.onSpinWait(); // the helper makes the file while the request waits for its answer
+                Thread.sleep(1); // the helper makes the file while the request waits for its answer
             }
             waiting.cancel(true);
             runner.close(); // waits for the cancelled task's thread to end
