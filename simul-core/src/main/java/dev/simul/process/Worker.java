@@ -206,6 +206,7 @@ final class Worker {
      */
     void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
         connectionThread = Thread.currentThread();
+        POOL_THREAD.set(Boolean.TRUE);
         Thread.ofVirtual().name("simul-pool-writer-" + id).start(() -> writeLoop(pool));
         ClassLoader loader = Worker.class.getClassLoader();
         Throwable startFailure = null;
@@ -304,16 +305,27 @@ final class Worker {
     }
 
     /**
-     * Has the jobs and controls queued for this worker written, by its writer thread. Any thread may ask; none
-     * but the writer touches the socket, because a write from a thread whose interrupt flag is set (a caller's,
-     * say) would close the socket, and with it the worker.
+     * Has the jobs and controls queued for this worker written. Any thread may ask; only the pool's own threads
+     * touch the socket, because a write from a thread whose interrupt flag is set (a caller's, say) would close
+     * it, and with it the worker: others hand the write to this worker's writer thread.
      */
     void flush(ProcessPool pool) {
-        writeRequests.release();
+        if (POOL_THREAD.get() == Boolean.TRUE && !Thread.currentThread().isInterrupted()) {
+            write(pool); // a connection thread sending the replacements of answered jobs: the hot path, inline
+        } else {
+            writeRequests.release();
+        }
     }
+
+    /**
+     * Marks the pool's connection and writer threads: nobody outside the pool holds them, so nobody interrupts
+     * them, and they may write to any worker's socket themselves.
+     */
+    private static final ThreadLocal<Boolean> POOL_THREAD = new ThreadLocal<>();
 
     /** The writer thread: writes what is queued each time it is asked, until the connection ends. */
     private void writeLoop(ProcessPool pool) {
+        POOL_THREAD.set(Boolean.TRUE);
         while (true) {
             writeRequests.acquireUninterruptibly();
             writeRequests.drainPermits(); // one write covers every request made so far
