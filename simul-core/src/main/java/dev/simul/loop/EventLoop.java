@@ -57,7 +57,7 @@ public final class EventLoop implements AutoCloseable {
     private final Clock clock;
     private final VirtualClock virtualClock;
     final Strand.Kind strandKind;
-    /** Whether the strands are the slow fallback for want of the export: the first start warns (see Strand). */
+    /** Whether the strands are the slow fallback for want of the export: the first spawn warns (see Strand). */
     private final boolean strandsFellBack;
     private final ReadyQueue ready = new ReadyQueue();
     private final TimerQueue timers = new TimerQueue();
@@ -106,7 +106,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * A loop on {@code clock}; with a {@link VirtualClock}, timers fire without waiting. Its coroutines run on
      * continuations if the JVM exports {@code jdk.internal.vm} to simul, else on a slower fallback, and the first
-     * loop of the JVM to start on that fallback logs a warning naming the missing flag
+     * coroutine of the JVM to start on that fallback logs a warning naming the missing flag
      * ({@code -Dsimul.loop.warnSlowCoroutines=false} silences it; the package-private class {@code Strand}
      * documents the choice).
      */
@@ -309,6 +309,9 @@ public final class EventLoop implements AutoCloseable {
     /** Starts {@code body} as a coroutine called {@code name} (for dumps and warnings). */
     public <T> Coroutine<T> spawn(Callable<T> body, String name) {
         checkOwner();
+        if (strandsFellBack) {
+            Strand.warnFallbackOnce(LOG); // only a loop that runs coroutines cares which strands they get
+        }
         Coroutine<T> c = new Coroutine<>(this, Objects.requireNonNull(body), name, ++coroutines);
         link(c);
         c.start();
@@ -512,9 +515,6 @@ public final class EventLoop implements AutoCloseable {
         CURRENT.set(this);
         Watchdog.watch(this);
         Coroutine.enterLoopThread(this);
-        if (strandsFellBack) {
-            Strand.warnFallbackOnce(LOG);
-        }
     }
 
     private void leave() {

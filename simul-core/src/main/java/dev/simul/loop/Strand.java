@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * threads. Two system properties bear on it:
  * <ul>
  *   <li>{@code -Dsimul.strands=continuation} or {@code -Dsimul.strands=thread} forces a kind;
- *   <li>{@code -Dsimul.loop.warnSlowCoroutines=false} silences the warning that the first loop to start on the
+ *   <li>{@code -Dsimul.loop.warnSlowCoroutines=false} silences the warning that the first coroutine to start on the
  *       fallback logs (once per JVM, through {@link System.Logger} at {@code WARNING}, on the logger named after
  *       {@link EventLoop}) when the export is missing and no kind was forced. The export is easy to forget in
  *       one's own build, and without it every coroutine switch is a thread hand-off instead of a continuation

@@ -82,6 +82,8 @@ final class Wire {
     static final class Out extends OutputStream {
         private byte[] bytes = new byte[4096];
         private int size;
+        /** Bytes at the front already written (a non-blocking channel took part of the buffer). */
+        private int written;
         private int frameStart = -1;
         /** What the objects written carried, for the pool's own filter; null where nothing is learned. */
         private AllowList.Learned learned;
@@ -262,16 +264,40 @@ final class Wire {
             size += len;
         }
 
-        /** Writes every complete frame to {@code channel} and empties the buffer. */
+        /** Writes every complete frame to a blocking {@code channel} and empties the buffer. */
         void flushTo(WritableByteChannel channel) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, size);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            while (!writeSome(channel)) {
+                Thread.onSpinWait(); // a blocking channel writes something each time
             }
-            size = 0;
-            if (bytes.length > 1 << 20) {
+        }
+
+        /**
+         * Writes what a non-blocking {@code channel} takes now; true once every complete frame is out (the
+         * buffer is then empty). Frames begun later follow the unwritten ones, in order.
+         */
+        boolean writeSome(WritableByteChannel channel) throws IOException {
+            int end = frameStart >= 0 ? frameStart : size; // a frame being built stays
+            if (written < end) {
+                written += channel.write(ByteBuffer.wrap(bytes, written, end - written));
+            }
+            if (written < end) {
+                return false;
+            }
+            System.arraycopy(bytes, written, bytes, 0, size - written);
+            size -= written;
+            if (frameStart >= 0) {
+                frameStart -= written;
+            }
+            written = 0;
+            if (size == 0 && bytes.length > 1 << 20) {
                 bytes = new byte[4096]; // a big payload passed: do not keep its buffer
             }
+            return true;
+        }
+
+        /** Whether complete frames wait to be written. */
+        boolean hasUnwritten() {
+            return (frameStart >= 0 ? frameStart : size) > written;
         }
 
         private void ensure(int more) {
@@ -327,6 +353,59 @@ final class Wire {
             ByteBuffer frame = buffer.slice(buffer.position(), length);
             buffer.position(buffer.position() + length);
             return frame;
+        }
+
+        /**
+         * For a non-blocking channel: the next frame if it has all arrived (reading what the channel has now), or
+         * null. Like {@link #next(int)} otherwise.
+         *
+         * @throws EOFException if the channel ended
+         */
+        ByteBuffer poll(int max) throws IOException {
+            if (buffer.remaining() < 4 || buffer.remaining() - 4 < buffer.getInt(buffer.position())) {
+                int wanted = buffer.remaining() < 4 ? 4 : 4 + buffer.getInt(buffer.position());
+                if (wanted < 4 || wanted - 4 > max) {
+                    throw new IOException("a frame of " + (wanted - 4) + " bytes: the peer does not speak this"
+                            + " protocol");
+                }
+                if (!fillNow(wanted)) {
+                    return null;
+                }
+                if (buffer.remaining() - 4 < buffer.getInt(buffer.position())) {
+                    return poll(max); // the length is in; now the body
+                }
+            }
+            return next(max);
+        }
+
+        /** Reads what the channel has now, towards {@code n} buffered bytes; whether there are. */
+        private boolean fillNow(int n) throws IOException {
+            if (!buffer.hasRemaining() && buffer.capacity() > 1 << 20 && n <= 64 * 1024) {
+                buffer = ByteBuffer.allocate(64 * 1024).flip(); // a big frame passed: do not keep its buffer
+            }
+            if (buffer.capacity() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(n);
+                bigger.put(buffer);
+                buffer = bigger;
+            } else if (buffer.position() > 0) {
+                buffer.compact();
+            } else { // a frame arriving in parts: append, without moving what is in (big frames come in many)
+                buffer.position(buffer.limit()).limit(buffer.capacity());
+            }
+            try {
+                while (buffer.position() < n) {
+                    int read = channel.read(buffer);
+                    if (read < 0) {
+                        throw new EOFException("the connection ended");
+                    }
+                    if (read == 0) {
+                        return false;
+                    }
+                }
+                return true;
+            } finally {
+                buffer.flip();
+            }
         }
 
         private void fill(int n) throws IOException {

@@ -1,92 +1,88 @@
 package dev.simul.process;
 
+import dev.simul.loop.EventLoop;
+import dev.simul.loop.Scheduled;
+import dev.simul.task.Fn;
 import dev.simul.task.Task;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.ObjectInputFilter;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 /**
- * One worker JVM as its {@link ProcessPool} sees it: the process, its connection, the jobs in flight on it (in the
- * order sent, which is the order it runs them), and the threads that forward its output.
- *
- * <p>Fields marked "pool lock" are guarded by the pool's lock; {@code out} and {@code functions} by
- * {@code writeLock}, which is taken before the pool's lock, never after.
+ * One worker JVM as its pool sees it: the process, its connection, the jobs in flight on it (in the order sent,
+ * which is the order it runs them), and its output. Everything here belongs to the pool's loop thread
+ * ({@link Manager}); nothing is locked.
  */
 final class Worker {
 
-    /** A control frame queued for the worker: EXIT, DRAIN or STOP, or CANCEL or SKIP of job {@code id}. */
-    record Control(byte frame, long id) {
-        static final Control EXIT = new Control(Wire.EXIT, -1);
-        static final Control DRAIN = new Control(Wire.DRAIN, -1);
-        static final Control STOP = new Control(Wire.STOP, -1);
-    }
-
+    /** Output lines kept for a crash report. */
     private static final int TAIL_LINES = 20;
-    private static final int LINE_MAX = 1000;
+    /** Characters of one output line kept; the rest of the line is cut, marked "...". */
+    static final int LINE_MAX = 1000;
+    /** Output bytes read from one stream in one pass: a chatty worker must not hold up the loop. */
+    private static final int OUTPUT_PER_PASS = 64 * 1024;
+    /** Functions remembered per worker for {@code map}. */
+    static final int FUNCTIONS_PER_WORKER = 256;
+
+    /** The lines of the JVM's report on writing a trainer's AOT cache (JDK 25): not news, unless no cache came. */
+    private static final Pattern AOT_REPORT = Pattern.compile("Temporary "
+            + "AOTConfiguration recorded|Launching child process .* to assemble AOT cache|Picked up JAVA_TOOL_OPTIONS"
+            + "|Reading AOTConfiguration|AOTCache creation is complete|Removed temporary AOT configuration");
 
     final int id;
     final byte[] token;
     final int taskLimit;
     private final Consumer<String> log;
 
-    // pool lock
-    final ArrayDeque<ProcessPool.Job> inFlight = new ArrayDeque<>();
-    final ArrayDeque<ProcessPool.Job> toSend = new ArrayDeque<>();
-    final ArrayDeque<Control> controls = new ArrayDeque<>();
+    final ArrayDeque<Manager.Job> inFlight = new ArrayDeque<>();
     int sent;
     int done;
+    /** Past its memory limit: it gets no more work, and hands back what it has not started. */
     boolean retiring;
+    /** Told to EXIT (recycled, or the pool stops). */
     boolean exiting;
+    /** Its end has been handled: it is out of the pool. */
     boolean dead;
-    ProcessPool.Job timedOut;
-    /** The thread that reads this worker's answers; it cannot wait for one itself. */
-    volatile Thread connectionThread;
-    /** The last job id this worker began, as it answered STOP (-1: none), or null before it answered. */
+    Manager.Job timedOut;
+    /** The last job id it began, as it answered STOP (-1: none), or null before it answered. */
     Long stopAnswer;
-    ScheduledFuture<?> timeout;
-    ScheduledFuture<?> startTimeout;
-    private volatile String killReason;
-    /** This worker writes the pool's AOT cache as it exits: its JVM then reports on that, which is not news. */
-    volatile boolean training;
-    /** EXIT or DRAIN has gone out: a trainer's JVM reports on the cache it writes from now on. */
-    private volatile boolean toldToExit;
-    /** The JVM's report on writing a trainer's AOT cache, logged only if no cache came of it. */
-    private final ArrayDeque<String> cacheReport = new ArrayDeque<>();
-    /** The lines of that report (JDK 25); anything else a trainer prints is its own output, logged as usual. */
-    private static final java.util.regex.Pattern AOT_REPORT = java.util.regex.Pattern.compile("Temporary "
-            + "AOTConfiguration recorded|Launching child process .* to assemble AOT cache|Picked up JAVA_TOOL_OPTIONS"
-            + "|Reading AOTConfiguration|AOTCache creation is complete|Removed temporary AOT configuration");
+    Scheduled timeout;
+    Scheduled startTimeout;
+    Scheduled killLater;
+    String killReason;
+    /** It writes the pool's AOT cache as it exits: its JVM then reports on that, which is not news. */
+    boolean training;
+    /** It said INIT_FAILED: its initializer threw (the reason), so it cannot start. */
+    Throwable initFailure;
 
     Process process;
     long pid = -1;
     private long launchedNanos;
-    private volatile long readyNanos = -1;
-    private volatile SocketChannel channel;
-    private Wire.In in;
-    private final Object writeLock = new Object();
-    /** Requests to the writer thread; its permits are drained by each write. */
-    private final java.util.concurrent.Semaphore writeRequests = new java.util.concurrent.Semaphore(0);
-    /** The connection ended: the writer thread stops. */
-    private volatile boolean closed;
+    private long readyNanos = -1;
+    SocketChannel channel;
+    Wire.In in;
     private final Wire.Out out = new Wire.Out();
+    private boolean writerWatched;
+    /** EXIT or DRAIN has been queued: a trainer's JVM reports on the cache it writes from now on. */
+    private boolean toldToExit;
     /** What the values written to this worker carried: the pool's filter learns it before the worker answers. */
-    private final AllowList.Learned learned = new AllowList.Learned();
-    private final ProcessPool.Functions functions = new ProcessPool.Functions();
+    final AllowList.Learned learned = new AllowList.Learned();
+    private final Functions functions = new Functions();
     private final ArrayDeque<String> outputTail = new ArrayDeque<>();
-    private Thread stdoutForwarder;
-    private Thread stderrForwarder;
+    private final ArrayDeque<String> cacheReport = new ArrayDeque<>();
+    private Output stdout;
+    private Output stderr;
 
     Worker(int id, byte[] token, int taskLimit, Consumer<String> log) {
         this.id = id;
@@ -103,78 +99,10 @@ final class Worker {
         launchedNanos = System.nanoTime();
         process = new ProcessBuilder(full).start();
         pid = process.pid();
-        stdoutForwarder = forward(process.getInputStream(), false);
-        stderrForwarder = forward(process.getErrorStream(), true);
+        stdout = new Output(process.getInputStream());
+        stderr = new Output(process.getErrorStream());
         process.getOutputStream().write(token);
         process.getOutputStream().flush();
-    }
-
-    private Thread forward(InputStream stream, boolean isStderr) {
-        return Thread.ofPlatform().daemon().name("simul-worker-" + id + (isStderr ? "-stderr" : "-stdout"))
-                .start(() -> {
-                    try (InputStreamReader chars = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
-                        String line;
-                        while ((line = readLine(chars)) != null) {
-                            synchronized (outputTail) { // both streams: a JVM's fatal error report goes to stdout
-                                if (outputTail.size() == TAIL_LINES) {
-                                    outputTail.removeFirst();
-                                }
-                                outputTail.addLast(line);
-                                if (training && toldToExit && AOT_REPORT.matcher(line).lookingAt()) {
-                                    if (cacheReport.size() == TAIL_LINES) {
-                                        cacheReport.removeFirst();
-                                    }
-                                    cacheReport.addLast(line);
-                                    continue;
-                                }
-                            }
-                            log("[worker " + id + "] " + line);
-                        }
-                    } catch (IOException e) {
-                        // the process is gone
-                    }
-                });
-    }
-
-    /**
-     * The next line, cut at {@link #LINE_MAX} characters (the rest of it skipped): a worker printing without
-     * newlines must not fill this JVM's memory. Null at the end.
-     */
-    private static String readLine(java.io.Reader in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        boolean cut = false;
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (line.length() < LINE_MAX) {
-                line.append((char) c);
-            } else {
-                cut = true;
-            }
-        }
-        if (c < 0 && line.isEmpty() && !cut) {
-            return null;
-        }
-        int end = line.length();
-        if (end > 0 && line.charAt(end - 1) == '\r') {
-            line.setLength(end - 1);
-        }
-        return cut ? line + "..." : line.toString();
-    }
-
-    /** What a trainer printed after it was told to exit (its JVM writing the AOT cache), oldest first. */
-    List<String> cacheReport() {
-        synchronized (outputTail) {
-            return List.copyOf(cacheReport);
-        }
-    }
-
-    /** Passes a line to the pool's log; a sink that throws loses that line, nothing else. */
-    void log(String line) {
-        try {
-            log.accept(line);
-        } catch (RuntimeException e) {
-            // the owner's sink failed: the worker goes on
-        }
     }
 
     boolean isConnected() {
@@ -185,245 +113,140 @@ final class Worker {
         return readyNanos >= 0;
     }
 
-    /** Whether the pool may send it jobs. Under the pool lock. */
+    void ready() {
+        readyNanos = System.nanoTime();
+    }
+
+    /** Whether the pool may send it jobs. */
     boolean accepting() {
         return isReady() && !retiring && !exiting && !dead;
     }
 
-    void connected(SocketChannel c, Wire.In reader) {
-        this.in = reader;
-        this.channel = c;
+    ProcessPool.WorkerInfo info() {
+        return new ProcessPool.WorkerInfo(id, pid, readyNanos < 0 ? -1 : (readyNanos - launchedNanos) / 1_000_000,
+                done);
     }
 
-    ProcessPool.WorkerInfo info() {
-        long ready = readyNanos;
-        return new ProcessPool.WorkerInfo(id, pid, ready < 0 ? -1 : (ready - launchedNanos) / 1_000_000, done);
+    // ---- frames out ----
+
+    /** Queues INIT: the allow-list, the memory limit and the initializer. */
+    void init(String filterText, long maxRss, Task<?> initializer) throws IOException {
+        out.naming(learned);
+        out.begin(Wire.INIT);
+        out.putUtf(filterText);
+        out.putLong(maxRss);
+        try {
+            out.putValue(initializer);
+            out.end();
+        } catch (IOException | RuntimeException e) {
+            out.abandon();
+            throw new IOException("the initializer cannot be sent to a worker: " + e, e);
+        }
     }
 
     /**
-     * Runs on the worker's connection thread from HELLO to the end: sends INIT, waits for READY, then reads
-     * answers until the connection ends, and finally tells the pool the worker is gone.
+     * Queues {@code job}: its task, or for a map's call its input (and the function, the first time this worker
+     * sees it). Throws what kept it from being encoded; nothing of it is then queued.
      */
-    void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
-        connectionThread = Thread.currentThread();
-        POOL_THREAD.set(Boolean.TRUE);
-        Thread.ofVirtual().name("simul-pool-writer-" + id).start(() -> writeLoop(pool));
-        ClassLoader loader = Worker.class.getClassLoader();
-        Throwable startFailure = null;
+    void send(Manager.Job job, ToLongFunction<Fn<?, ?>> functionIds) throws Throwable {
+        Task<?> task = job.promise.task();
         try {
-            synchronized (writeLock) {
-                out.naming(learned);
-                out.begin(Wire.INIT);
-                out.putUtf(filterText);
-                out.putLong(maxRss);
-                try {
-                    out.putValue(initializer);
-                } catch (IOException | RuntimeException e) {
-                    throw new IOException("the initializer cannot be sent to a worker: " + e, e);
-                }
-                out.end();
-                pool.learn(learned);
-                out.flushTo(channel);
-            }
-            ByteBuffer first = in.next();
-            byte type = first.get();
-            if (type == Wire.INIT_FAILED) {
-                Throwable t = Wire.getError(first, filter, loader);
-                startFailure = new IOException("the initializer failed in worker " + id + ": " + t, t);
-                log("[worker " + id + "] its initializer failed: " + t);
-                return;
-            }
-            if (type != Wire.READY) {
-                throw new IOException("worker " + id + " sent " + type + " instead of READY");
-            }
-            readyNanos = System.nanoTime();
-            pool.ready(this);
-            while (true) {
-                ByteBuffer frame = in.next();
-                type = frame.get();
-                switch (type) {
-                    case Wire.RESULT -> {
-                        long job = frame.getLong();
-                        Object value;
-                        byte outcome = Wire.RESULT;
-                        try {
-                            value = Wire.getValue(frame, filter, loader);
-                        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                            value = new IOException("the task's result could not be read back: " + e, e);
-                            outcome = Wire.ERROR;
-                        }
-                        pool.answered(this, job, outcome, value);
+            if (task instanceof ProcessPool.Call<?, ?> call) {
+                long fnId = functionIds.applyAsLong(call.fn());
+                if (functions.get(fnId) == null) {
+                    out.begin(Wire.DEFINE);
+                    out.putLong(fnId);
+                    out.putValue(call.fn());
+                    out.end();
+                    functions.put(fnId, Boolean.TRUE);
+                    for (long forgotten : functions.takeEvicted()) {
+                        out.begin(Wire.FORGET);
+                        out.putLong(forgotten);
+                        out.end();
                     }
-                    case Wire.ERROR -> {
-                        long job = frame.getLong();
-                        pool.answered(this, job, Wire.ERROR, Wire.getError(frame, filter, loader));
-                    }
-                    case Wire.CANCELLED, Wire.REJECTED -> pool.answered(this, frame.getLong(), type, null);
-                    case Wire.RETIRING -> pool.retiring(this, frame.getLong());
-                    case Wire.STOPPED -> pool.stopped(this, frame.getLong());
-                    case Wire.BYE -> {
-                        // it exits now
-                    }
-                    default -> throw new IOException("worker " + id + " sent an unknown frame type " + type);
                 }
-                if (!in.hasBufferedFrame()) {
-                    pool.pump(); // every answer that came together is in: send their replacements at once
-                }
+                out.begin(Wire.CALL);
+                out.putLong(job.id);
+                out.putLong(fnId);
+                out.putValue(call.input());
+            } else {
+                out.begin(Wire.TASK);
+                out.putLong(job.id);
+                out.putValue(task);
             }
+            out.end();
+        } catch (Throwable e) { // a StackOverflowError on a deep graph too: the frame must not go out
+            out.abandon();
+            throw e;
+        }
+    }
+
+    /** Queues a control frame: EXIT, DRAIN or STOP ({@code id} unused), or CANCEL or SKIP of job {@code id}. */
+    void control(byte frame, long id) {
+        out.begin(frame);
+        if (frame == Wire.EXIT || frame == Wire.DRAIN) {
+            toldToExit = true;
+        } else if (frame == Wire.CANCEL || frame == Wire.SKIP) {
+            out.putLong(id);
+        }
+        try {
+            out.end();
         } catch (IOException e) {
-            // The end of the connection (or a reset): the worker exited or died; how is told by its exit status.
-        } catch (RuntimeException e) {
-            if (!dead) {
-                log("[worker " + id + "] broke the protocol: " + e);
-                killedBecause("it broke the protocol: " + e.getMessage());
+            throw new IllegalStateException(e); // a control frame is a few bytes
+        }
+    }
+
+    /**
+     * Writes what is queued, as far as the socket takes it now; the rest goes when it is writable again. A worker
+     * not connected yet gets its frames once it is.
+     */
+    void flush(EventLoop loop) {
+        if (channel == null || dead || !channel.isOpen()) {
+            return;
+        }
+        boolean all;
+        try {
+            all = out.writeSome(channel);
+        } catch (IOException e) {
+            return; // it died: the end of its connection and of its process tell the pool
+        }
+        if (!all && !writerWatched) {
+            writerWatched = true;
+            loop.addWriter(channel, () -> flush(loop));
+        } else if (all && writerWatched) {
+            writerWatched = false;
+            loop.removeWriter(channel);
+        }
+    }
+
+    boolean hasUnwritten() {
+        return out.hasUnwritten();
+    }
+
+    /** Closes its end of the connection (the worker exits when it sees that, if it has not already). */
+    void disconnect(EventLoop loop) {
+        if (channel != null && channel.isOpen()) {
+            loop.removeReader(channel);
+            if (writerWatched) {
+                loop.removeWriter(channel);
+                writerWatched = false;
             }
-        } finally {
-            closed = true;
-            writeRequests.release(); // the writer thread sees it and ends
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
-            try {
-                // A trainer writes the AOT cache as it exits (1.5 s on 2 busy cores): killed meanwhile, it would
-                // leave a truncated cache.
-                if (!awaitExit(TimeUnit.SECONDS.toNanos(training ? 30 : 2))) {
-                    kill();
-                    awaitExit(TimeUnit.SECONDS.toNanos(5));
-                }
-                stderrForwarder.join(1000); // its last lines belong in the crash report
-                stdoutForwarder.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (startFailure == null && !isReady()) {
-                startFailure = new IOException("worker " + id + " exited before it was ready" + lastLines());
-            }
-            pool.gone(this, startFailure);
         }
     }
 
-    /**
-     * Has the jobs and controls queued for this worker written. Any thread may ask; only the pool's own threads
-     * touch the socket, because a write from a thread whose interrupt flag is set (a caller's, say) would close
-     * it, and with it the worker: others hand the write to this worker's writer thread.
-     */
-    void flush(ProcessPool pool) {
-        if (POOL_THREAD.get() == Boolean.TRUE && !Thread.currentThread().isInterrupted()) {
-            write(pool); // a connection thread sending the replacements of answered jobs: the hot path, inline
-        } else {
-            writeRequests.release();
-        }
-    }
+    // ---- the process ----
 
-    /**
-     * Marks the pool's connection and writer threads: nobody outside the pool holds them, so nobody interrupts
-     * them, and they may write to any worker's socket themselves.
-     */
-    private static final ThreadLocal<Boolean> POOL_THREAD = new ThreadLocal<>();
-
-    /** The writer thread: writes what is queued each time it is asked, until the connection ends. */
-    private void writeLoop(ProcessPool pool) {
-        POOL_THREAD.set(Boolean.TRUE);
-        while (true) {
-            writeRequests.acquireUninterruptibly();
-            writeRequests.drainPermits(); // one write covers every request made so far
-            if (closed) {
-                return;
-            }
-            write(pool);
-        }
-    }
-
-    /** Writes the jobs and controls queued for this worker, jobs first, in the order they were queued. */
-    private void write(ProcessPool pool) {
-        List<ProcessPool.Job> unsendable = new ArrayList<>();
-        List<Throwable> reasons = new ArrayList<>();
-        synchronized (writeLock) {
-            List<ProcessPool.Job> jobs;
-            List<Control> ctl;
-            synchronized (pool.lock()) {
-                if (channel == null || dead) {
-                    return; // not connected yet (a worker gets jobs only once ready), or gone
-                }
-                jobs = new ArrayList<>(toSend);
-                toSend.clear();
-                ctl = new ArrayList<>(controls);
-                controls.clear();
-            }
-            for (ProcessPool.Job job : jobs) {
-                try {
-                    encode(pool, job);
-                } catch (Throwable e) { // a StackOverflowError on a deep graph too: the frame must not go out
-                    out.abandon();
-                    pool.unsendable(this, job);
-                    unsendable.add(job);
-                    reasons.add(e);
-                }
-            }
-            for (Control c : ctl) {
-                out.begin(c.frame());
-                if (c.frame() == Wire.EXIT || c.frame() == Wire.DRAIN) {
-                    toldToExit = true;
-                } else if (c.frame() == Wire.CANCEL || c.frame() == Wire.SKIP) {
-                    out.putLong(c.id());
-                }
-                try {
-                    out.end();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e); // a control frame is a few bytes
-                }
-            }
-            pool.learn(learned); // before the worker can answer with what it carried
-            try {
-                out.flushTo(channel);
-            } catch (IOException e) {
-                // it died: its connection thread sees the end and reports it
-            }
-        }
-        // Outside the locks: a callback of these promises may submit, and so flush, again.
-        for (int i = 0; i < unsendable.size(); i++) {
-            Throwable e = reasons.get(i);
-            unsendable.get(i).promise.fail(new java.io.NotSerializableException(
-                    "the task cannot be sent to a worker process: " + (e.getMessage() != null ? e.getMessage() : e)));
-        }
-    }
-
-    private void encode(ProcessPool pool, ProcessPool.Job job) throws IOException {
-        Task<?> task = job.promise.task();
-        if (task instanceof ProcessPool.Call<?, ?> call) {
-            long fnId = pool.functionId(call.fn());
-            if (functions.get(fnId) == null) {
-                out.begin(Wire.DEFINE);
-                out.putLong(fnId);
-                out.putValue(call.fn());
-                out.end();
-                functions.put(fnId, Boolean.TRUE);
-                for (long forgotten : functions.takeEvicted()) {
-                    out.begin(Wire.FORGET);
-                    out.putLong(forgotten);
-                    out.end();
-                }
-            }
-            out.begin(Wire.CALL);
-            out.putLong(job.id);
-            out.putLong(fnId);
-            out.putValue(call.input());
-        } else {
-            out.begin(Wire.TASK);
-            out.putLong(job.id);
-            out.putValue(task);
-        }
-        out.end();
-    }
-
-    /** Kills it, saying why (for its crash report). */
     /** Whether the process ended by itself with status 0: not killed, not crashed. */
     boolean exitedCleanly() {
         return killReason == null && !process.isAlive() && process.exitValue() == 0;
     }
 
+    /** Kills it, saying why (for its crash report). */
     void killedBecause(String reason) {
         if (killReason == null) {
             killReason = reason;
@@ -439,11 +262,13 @@ final class Worker {
         }
     }
 
-    boolean awaitExit(long nanos) throws InterruptedException {
-        return process == null || process.waitFor(nanos, TimeUnit.NANOSECONDS);
+    /** Whether it died of a signal nobody here sent: killed from outside, not a failure of its own. */
+    boolean killedFromOutside() {
+        return killReason == null && process != null && !process.isAlive() && process.exitValue() > 128
+                && process.exitValue() <= 128 + 64;
     }
 
-    /** The exception for the job it was running when it died; call once it has exited. */
+    /** The exception for the job it was running when it died; call once it has exited and its output is read. */
     WorkerCrashedException crash() {
         Integer exitCode = null;
         Integer signal = null;
@@ -455,18 +280,168 @@ final class Worker {
                 exitCode = status;
             }
         }
-        List<String> tail;
-        synchronized (outputTail) {
-            tail = new ArrayList<>(outputTail);
-        }
+        List<String> tail = new ArrayList<>(outputTail);
         boolean outOfMemory = tail.stream().anyMatch(line -> line.contains("java.lang.OutOfMemoryError"));
         return new WorkerCrashedException(id, pid, exitCode, signal, killReason, outOfMemory, tail);
     }
 
     /** The last output lines, for a message ("" if none). */
     String lastLines() {
-        synchronized (outputTail) {
-            return outputTail.isEmpty() ? "" : "; its last output lines:\n  " + String.join("\n  ", outputTail);
+        return outputTail.isEmpty() ? "" : "; its last output lines:\n  " + String.join("\n  ", outputTail);
+    }
+
+    // ---- output ----
+
+    /**
+     * Reads what its stdout and stderr hold now, without blocking (a pipe cannot join a selector: the loop polls
+     * it), and logs each complete line; true if there was any. At the end ({@code last}), a line without its
+     * newline is logged too.
+     */
+    boolean readOutput(boolean last) {
+        if (stdout == null) {
+            return false;
+        }
+        boolean any = stdout.read(last) | stderr.read(last);
+        if (last) {
+            stdout.close();
+            stderr.close();
+        }
+        return any;
+    }
+
+    /** What a trainer printed after it was told to exit (its JVM writing the AOT cache), oldest first. */
+    List<String> cacheReport() {
+        return List.copyOf(cacheReport);
+    }
+
+    private void line(String line) {
+        // Both streams feed one tail: a JVM's fatal error report goes to stdout.
+        if (outputTail.size() == TAIL_LINES) {
+            outputTail.removeFirst();
+        }
+        outputTail.addLast(line);
+        if (training && toldToExit && AOT_REPORT.matcher(line).lookingAt()) {
+            if (cacheReport.size() == TAIL_LINES) {
+                cacheReport.removeFirst();
+            }
+            cacheReport.addLast(line);
+            return;
+        }
+        log("[worker " + id + "] " + line);
+    }
+
+    /** Passes a line to the pool's log; a sink that throws loses that line, nothing else. */
+    void log(String line) {
+        try {
+            log.accept(line);
+        } catch (RuntimeException e) {
+            // the owner's sink failed: the pool goes on
+        }
+    }
+
+    /** One output stream, cut into lines of at most {@link #LINE_MAX} characters. */
+    private final class Output {
+        private final InputStream stream;
+        private final byte[] chunk = new byte[8192];
+        /** The line so far, under LINE_MAX * 4 bytes of UTF-8. */
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        /** A line past the bound was logged, cut: the rest of it, up to its newline, is dropped. */
+        private boolean skipping;
+        private boolean closed;
+
+        Output(InputStream stream) {
+            this.stream = stream;
+        }
+
+        boolean read(boolean last) {
+            if (closed) {
+                return false;
+            }
+            boolean any = false;
+            try {
+                int budget = OUTPUT_PER_PASS;
+                int available;
+                while ((last || budget > 0) && (available = stream.available()) > 0) {
+                    int n = stream.read(chunk, 0, Math.min(chunk.length, available));
+                    if (n <= 0) {
+                        break;
+                    }
+                    any = true;
+                    budget -= n;
+                    take(n);
+                }
+            } catch (IOException e) {
+                closed = true; // the stream is gone
+            }
+            if (last && pending.size() > 0) {
+                endLine(false);
+            }
+            return any;
+        }
+
+        private void take(int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = chunk[i];
+                if (b == '\n') {
+                    if (skipping) {
+                        skipping = false; // the end of a line already logged, cut
+                    } else {
+                        endLine(false);
+                    }
+                } else if (!skipping) {
+                    pending.write(b);
+                    if (pending.size() >= LINE_MAX * 4) { // bytes of UTF-8: at least LINE_MAX characters
+                        endLine(true); // logged now, not when (if ever) its newline comes
+                        skipping = true;
+                    }
+                }
+            }
+        }
+
+        private void endLine(boolean cut) {
+            String text = pending.toString(StandardCharsets.UTF_8);
+            pending.reset();
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (text.length() > LINE_MAX) {
+                text = text.substring(0, LINE_MAX);
+                cut = true;
+            }
+            line(cut ? text + "..." : text);
+        }
+
+        void close() {
+            closed = true;
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // a pipe
+            }
+        }
+    }
+
+    /** Remembers which functions this worker has been sent, forgetting the oldest past a bound. */
+    private static final class Functions extends LinkedHashMap<Long, Boolean> {
+        private final List<Long> evicted = new ArrayList<>();
+
+        Functions() {
+            super(16, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            if (size() > FUNCTIONS_PER_WORKER) {
+                evicted.add(eldest.getKey());
+                return true;
+            }
+            return false;
+        }
+
+        List<Long> takeEvicted() {
+            List<Long> out = List.copyOf(evicted);
+            evicted.clear();
+            return out;
         }
     }
 }

@@ -68,6 +68,17 @@ class StrandTest {
     }
 
     @Test
+    void aLoopThatRunsOnlyCallbacksNeverWarns() {
+        try (LogCapture log = LogCapture.of(EventLoop.class)) {
+            try (EventLoop loop = new EventLoop(clock, false)) {
+                loop.callSoon(loop::stop);
+                loop.runForever(); // the process pool's loop: callbacks and I/O, no coroutine
+            }
+            assertThat(log.records()).isEmpty();
+        }
+    }
+
+    @Test
     void thePropertySilencesTheWarning() throws Exception {
         System.setProperty(Strand.WARN_PROPERTY, "false");
         try (LogCapture log = LogCapture.of(EventLoop.class)) {

@@ -28,21 +28,21 @@ class WorkerCommandTest {
         Path app = jar(dir.resolve("app.jar"), "lib/lab.jar lib/core.jar");
 
         // A stale class from a jar two manifests down is as stale as one on the command line.
-        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).containsExactly(app, lab, core);
+        assertThat(WorkerCommand.jars(app.toString())).containsExactly(app, lab, core);
     }
 
     @Test
     void aFolderOnTheClassPathOrInAManifestMeansNoCache() throws IOException {
         Path app = jar(dir.resolve("app.jar"), "classes/");
 
-        assertThat(ProcessPool.WorkerCommand.jars(app.toString())).isNull();
-        assertThat(ProcessPool.WorkerCommand.jars(dir.toString())).isNull();
+        assertThat(WorkerCommand.jars(app.toString())).isNull();
+        assertThat(WorkerCommand.jars(dir.toString())).isNull();
     }
 
     @Test
     void pruneKeepsTheNewestCachesAndDropsOnlyTheFilesOfTrainersWhosePoolIsGone() throws Exception {
         long now = System.currentTimeMillis();
-        for (int i = 0; i < ProcessPool.WorkerCommand.CACHES_KEPT + 3; i++) {
+        for (int i = 0; i < WorkerCommand.CACHES_KEPT + 3; i++) {
             touch(dir.resolve("worker-" + i + ".aot"), now - i * 60_000L);
         }
         Process gone = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
@@ -55,7 +55,7 @@ class WorkerCommandTest {
         // A live pool's trainer, running for two hours: its configuration file keeps its start time until it exits.
         touch(dir.resolve("worker-y.aot." + alive + ".2.tmp.aot.config"), now - 2 * 3_600_000L);
 
-        ProcessPool.WorkerCommand.prune(dir);
+        WorkerCommand.prune(dir);
 
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
