@@ -665,12 +665,7 @@ final class Manager {
         int limit = options.maxTasksPerWorker() == 0 ? Integer.MAX_VALUE
                 : options.maxTasksPerWorker() + (options.maxTasksJitter() == 0 ? 0
                 : ThreadLocalRandom.current().nextInt(options.maxTasksJitter() + 1));
-        if (random == null) {
-            random = new SecureRandom(); // here, not in the constructor: seeding it takes a while
-        }
-        byte[] token = new byte[Wire.TOKEN_BYTES];
-        random.nextBytes(token);
-        Worker w = new Worker(nextWorkerId++, token, limit, options.log());
+        Worker w = new Worker(nextWorkerId++, limit, options.log());
         Path output = null;
         if (trainer == null && trainingOutput == null && command.trainable()) { // one trainer per pool, at most
             output = command.trainingOutput();
@@ -682,6 +677,16 @@ final class Manager {
             w.log("[worker " + w.id + "] could not start: " + e.getMessage());
             startFailed(e);
             return false;
+        }
+        if (random == null) {
+            random = new SecureRandom(); // now, while the JVM boots: seeding it the first time takes a while
+        }
+        byte[] token = new byte[Wire.TOKEN_BYTES];
+        random.nextBytes(token);
+        try {
+            w.sendToken(token);
+        } catch (IOException e) {
+            // It is gone already (a bad JVM option, say): its exit and its output tell why.
         }
         if (output != null) {
             trainer = w;

@@ -41,7 +41,8 @@ final class Worker {
             + "|Reading AOTConfiguration|AOTCache creation is complete|Removed temporary AOT configuration");
 
     final int id;
-    final byte[] token;
+    /** The secret it presents in its HELLO; set once it is launched (it reads it from its stdin). */
+    byte[] token;
     final int taskLimit;
     private final Consumer<String> log;
 
@@ -84,14 +85,13 @@ final class Worker {
     private Output stdout;
     private Output stderr;
 
-    Worker(int id, byte[] token, int taskLimit, Consumer<String> log) {
+    Worker(int id, int taskLimit, Consumer<String> log) {
         this.id = id;
-        this.token = token;
         this.taskLimit = taskLimit;
         this.log = log;
     }
 
-    /** Launches the JVM and hands it its token on stdin, which then stays open: its end means "the pool is gone". */
+    /** Launches the JVM; it waits for its token. */
     void start(List<String> command, Path socketPath) throws IOException {
         List<String> full = new ArrayList<>(command);
         full.add(socketPath.toString());
@@ -101,7 +101,12 @@ final class Worker {
         pid = process.pid();
         stdout = new Output(process.getInputStream());
         stderr = new Output(process.getErrorStream());
-        process.getOutputStream().write(token);
+    }
+
+    /** Hands it its token on stdin, which then stays open: its end means "the pool is gone". */
+    void sendToken(byte[] secret) throws IOException {
+        token = secret;
+        process.getOutputStream().write(secret);
         process.getOutputStream().flush();
     }
 

@@ -418,6 +418,34 @@ class ProcessPoolTest {
         }
     }
 
+    /** The pool's own platform threads, by name: the JDK's (its process reapers, say) are not the pool's. */
+    private static List<String> poolThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !t.isVirtual() && t.getName().startsWith("simul-pool")).map(Thread::getName).toList();
+    }
+
+    @Test
+    void thePoolRunsOnOneThreadOfItsOwnWhateverItsNumberOfWorkers() throws Exception {
+        for (int workers : new int[] {1, 4}) {
+            try (ProcessPool pool = new ProcessPool(options(workers))) {
+                // Every worker busy at once, so every one is connected and talking to the pool.
+                List<Handle<Long>> handles = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    handles.add(pool.submit(() -> {
+                        Wait.sleep(Duration.ofMillis(300));
+                        return pid();
+                    }));
+                }
+                Set<Long> pids = new HashSet<>();
+                for (Handle<Long> h : handles) {
+                    pids.add(h.get());
+                }
+                assertThat(pids).as("one task per worker").hasSizeLessThanOrEqualTo(workers);
+                assertThat(poolThreads()).as("with %d workers", workers).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void workersOutputGoesToThePoolsLogWithTheirId() throws Exception {
         try (ProcessPool pool = new ProcessPool(options(1))) {
