@@ -67,7 +67,7 @@ final class Manager {
     /** How long a connection may take to say HELLO, and how many may be waiting to: the rest are closed. */
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_HANDSHAKES = 64;
-    /** How often the workers' output pipes are looked at when they were quiet. */
+    /** How soon the workers' output pipes are looked at again after they were quiet. */
     private static final Duration OUTPUT_PERIOD = Duration.ofMillis(20);
     /** The longest pause before replacing workers that keep being killed before they are ready. */
     private static final long MAX_BACKOFF_MILLIS = 1000;
@@ -100,6 +100,7 @@ final class Manager {
     /** A pause before launching more workers is on (after failures or deaths). */
     private Scheduled backoff;
     private Scheduled outputTick;
+    private Duration outputPeriod = OUTPUT_PERIOD;
     private long taskNanosEstimate = 1_000_000; // an EWMA of measured task times
     private boolean stopping;
     /** shutdownNow's question to the workers: which task did each begin last? */
@@ -705,15 +706,26 @@ final class Manager {
 
     // ---- output ----
 
-    /** Logs what the workers printed; looks again soon if there was anything, else after a short period. */
+    /**
+     * Logs what the workers printed. It looks again at once if there was anything, else after a period that
+     * doubles, from {@link #OUTPUT_PERIOD} up to eight times that, while they stay quiet: an idle pool wakes
+     * up a few times a second, and a line printed after a quiet spell reaches the log within 160 ms.
+     */
     private void readOutput() {
         boolean any = false;
         for (Worker w : workers) {
             any |= w.readOutput(false);
         }
-        if (!stopping || !workers.isEmpty()) {
-            outputTick = any ? loop.callSoon(() -> step(this::readOutput))
-                    : loop.callLater(OUTPUT_PERIOD, () -> step(this::readOutput));
+        if (stopping && workers.isEmpty()) {
+            return;
+        }
+        if (any) {
+            outputPeriod = OUTPUT_PERIOD;
+            outputTick = loop.callSoon(() -> step(this::readOutput));
+        } else {
+            outputTick = loop.callLater(outputPeriod, () -> step(this::readOutput));
+            outputPeriod = outputPeriod.multipliedBy(2).compareTo(OUTPUT_PERIOD.multipliedBy(8)) > 0
+                    ? OUTPUT_PERIOD.multipliedBy(8) : outputPeriod.multipliedBy(2);
         }
     }
 
