@@ -42,6 +42,14 @@ final class RequestParser extends MessageParser<HttpRequest> {
     }
 
     @Override
+    void checkHead(Headers headers) throws HttpException {
+        if (version.equals("HTTP/1.0") && headers.get("Transfer-Encoding") != null) {
+            // HTTP/1.0 has no chunked: the framing is faulty (RFC 9112 6.1), and a way to smuggle a request
+            throw new HttpException(400, "Transfer-Encoding in an HTTP/1.0 request");
+        }
+    }
+
+    @Override
     boolean bodyForbidden() {
         return false;
     }

@@ -143,6 +143,49 @@ class RequestParserTest {
     }
 
     @Test
+    void onlySpaceAndTabAreOptionalWhitespaceAroundAFieldValue() throws Exception {
+        HttpLimits d = HttpLimits.DEFAULT;
+        HttpRequest r = parse("GET / HTTP/1.1\r\nHost: a\r\nX: \t v w \t\r\n\r\n").getFirst();
+        assertThat(r.headers().get("X")).isEqualTo("v w");
+        // String.strip() took these off the ends of a value; Character.isWhitespace calls them whitespace
+        for (char c : new char[] {0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x00, 0x7F, '\r'}) {
+            String hex = "0x%02X".formatted((int) c);
+            assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + c + "3\r\n\r\nabc"))
+                    .as("Content-Length with a leading " + hex).isEqualTo(400);
+            assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3" + c + "\r\n\r\nabc"))
+                    .as("Content-Length with a trailing " + hex).isEqualTo(400);
+            assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked" + c
+                    + "\r\n\r\n0\r\n\r\n")).as("Transfer-Encoding with a trailing " + hex).isEqualTo(400);
+            assertThat(refusal(d, "GET / HTTP/1.1\r\nHost: a\r\nX: " + c + "v\r\n\r\n"))
+                    .as("any field with a leading " + hex).isEqualTo(400);
+            assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3" + c
+                    + ";ext\r\nabc\r\n0\r\n\r\n")).as("a chunk size followed by " + hex).isEqualTo(400);
+        }
+        assertThat(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3 \t;ext\r\nabc\r\n"
+                + "0\r\n\r\n").getFirst().body()).as("SP and HTAB before a chunk extension").hasSize(3);
+    }
+
+    @Test
+    void transferEncodingMustEndInChunkedAndNameItOnce() throws Exception {
+        HttpLimits d = HttpLimits.DEFAULT;
+        String body = "\r\n3\r\nabc\r\n0\r\n\r\n";
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n" + body))
+                .as("twice in one field").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: chunked\r\n" + body)).as("twice in two fields").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: gzip\r\n" + body)).as("chunked, then gzip in a second field").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;x=1\r\n" + body))
+                .as("chunked with a parameter").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n" + body))
+                .as("empty").isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n" + body))
+                .as("in HTTP/1.0, which has no chunked (RFC 9112 6.1)").isEqualTo(400);
+        assertThat(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: Chunked\r\n"
+                + body).getFirst().body()).as("gzip, then chunked last").hasSize(3);
+    }
+
+    @Test
     void knowsWhenARequestIsHalfReceived() throws Exception {
         RequestParser parser = new RequestParser(HttpLimits.DEFAULT);
         assertThat(parser.inRequest()).isFalse();
