@@ -124,6 +124,11 @@ abstract class MessageParser<M> {
         return state == State.HEAD && end > start;
     }
 
+    /** Whether the head of the message under way has been parsed and its body is being read. */
+    boolean inBody() {
+        return state != State.HEAD;
+    }
+
     /** Whether some bytes of a message that is not complete have arrived. */
     boolean inMessage() {
         return state != State.HEAD || inHead();
