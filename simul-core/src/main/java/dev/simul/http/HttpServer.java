@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Each connection has one coroutine that reads its requests and answers them in order (pipelining); the
  * {@link Handler} runs in it and may wait ({@code Async.sleep}, {@code Async.await}) without holding up other
- * connections. Reading pauses while a connection has more unread bytes than a request head may hold.
+ * connections. Reading pauses while a connection has more unread bytes than a request head may hold. A request
+ * with {@code Expect: 100-continue} gets {@code 100 Continue} once its head is accepted, before its body is read;
+ * an HTTP/1.0 request with {@code Connection: keep-alive} is answered with it and its connection kept open.
  *
  * <p>Misbehaving clients: malformed input gets 400 (505 for another HTTP version), an over-long request line
  * 414, too many or too large header fields 431, a body over the limit 413; a request whose head does not arrive
@@ -102,6 +104,9 @@ public final class HttpServer implements AutoCloseable {
     /** The most of a refused client's further input that is read and dropped (see {@link #refuse}). */
     static final int LINGER_BYTES = 64 * 1024;
 
+    private static final java.nio.ByteBuffer CONTINUE = ByteBuffer.wrap(
+            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).asReadOnlyBuffer();
+
     private final EventLoop loop;
     private final Handler handler;
     private final Options options;
@@ -163,6 +168,12 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             if (request == null) {
+                if (parser.awaitsContinue()) {
+                    // The head is accepted and the client waits before it sends the body (RFC 9110 10.1.1); a
+                    // head refused above got its final status instead.
+                    parser.continueSent();
+                    connection.write(CONTINUE.duplicate());
+                }
                 boolean inRequest = parser.inRequest();
                 Duration wait = options.idleTimeout();
                 if (inRequest) {
@@ -205,7 +216,8 @@ public final class HttpServer implements AutoCloseable {
                 response = HttpResponse.status(500);
             }
             boolean close = !request.keepAlive();
-            connection.write(response.encode(close, request.method().equals("HEAD")));
+            connection.write(response.encode(close, request.method().equals("HEAD"),
+                    request.version().equals("HTTP/1.0")));
             if (close) {
                 return;
             }

@@ -106,6 +106,57 @@ class HttpServerTest {
     }
 
     @Test
+    void expect100ContinueIsAnsweredBeforeTheBodyIsSentOrRefusedAtTheHead() throws Exception {
+        // On virtual time: were the 100 missing, the server would wait for the body until its idle timeout and
+        // answer 408, at once in wall time.
+        HttpLimits small = new HttpLimits(64, 512, 10, 100);
+        List<String> seen = onVirtualLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
+                java.util.ArrayList<String> out = new java.util.ArrayList<>();
+                StreamProtocol conn = connect(server);
+                send(conn, "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+                out.add(new String(conn.readUntil("\r\n\r\n".getBytes(), 1000), StandardCharsets.ISO_8859_1));
+                send(conn, "hello");
+                Reply answer = read(conn);
+                out.add(answer.status() + " " + answer.body());
+                // the body sent at once with the head: no 100 needed, and none sent
+                send(conn, "POST /again HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi");
+                Reply again = read(conn);
+                out.add(again.status() + " " + again.body());
+                conn.close();
+                StreamProtocol tooLarge = connect(server);
+                send(tooLarge, "POST /big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 101\r\n\r\n");
+                Reply refused = read(tooLarge);
+                out.add(refused.status() + (read(tooLarge) == null ? " closed" : " open"));
+                tooLarge.close();
+                return out;
+            }
+        });
+        assertThat(seen).containsExactly("HTTP/1.1 100 Continue\r\n\r\n", "200 POST /up hello", "200 POST /again hi",
+                "413 closed");
+    }
+
+    @Test
+    void anHttp10RequestKeptAliveSaysSoInItsAnswer() throws Exception {
+        List<Reply> replies = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), ECHO)) {
+                StreamProtocol conn = connect(server);
+                send(conn, "GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                Reply first = read(conn);
+                send(conn, "GET /two HTTP/1.0\r\n\r\n");
+                Reply second = read(conn);
+                Reply after = read(conn);
+                conn.close();
+                return java.util.Arrays.asList(first, second, after);
+            }
+        });
+        assertThat(replies.get(0).headers()).containsIgnoringCase("Connection: keep-alive");
+        assertThat(replies.get(1).body()).as("on the same connection").isEqualTo("GET /two ");
+        assertThat(replies.get(1).headers()).containsIgnoringCase("Connection: close");
+        assertThat(replies.get(2)).as("closed after the HTTP/1.0 request without keep-alive").isNull();
+    }
+
+    @Test
     void aWaitingHandlerDoesNotHoldUpOtherConnections() throws Exception {
         AsyncEvent waiting = new AsyncEvent();
         AsyncEvent released = new AsyncEvent();
