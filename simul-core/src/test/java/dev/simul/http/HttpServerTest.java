@@ -192,7 +192,8 @@ class HttpServerTest {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
                 StreamProtocol healthy = connect(server);
                 java.util.ArrayList<String> out = new java.util.ArrayList<>();
-                for (String bad : List.of("NONSENSE\r\n\r\n", "GET /" + "a".repeat(100) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                for (String bad : List.of("NONSENSE\r\n\r\n",
+                        "GET /" + "a".repeat(100) + " HTTP/1.1\r\nHost: x\r\n\r\n",
                         "GET / HTTP/1.1\r\nHost: x\r\n" + "A: b\r\n".repeat(11) + "\r\n",
                         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n")) {
                     StreamProtocol conn = connect(server);

@@ -118,7 +118,8 @@ class RequestParserTest {
         assertThat(refusal(SMALL, "GET / HTTP/1.1\r\nHost: a\r\n" + "A: b\r\n".repeat(6) + "\r\n")).isEqualTo(431);
         assertThat(refusal(SMALL, "GET / HTTP/1.1\r\nHost: a\r\nA: " + "b".repeat(300) + "\r\n\r\n")).isEqualTo(431);
         assertThat(refusal(SMALL, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n")).isEqualTo(413);
-        assertThat(refusal(SMALL, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n")).isEqualTo(413);
+        assertThat(refusal(SMALL, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n"))
+                .isEqualTo(413);
     }
 
     @Test
@@ -131,11 +132,13 @@ class RequestParserTest {
         assertThat(refusal(d, "GET / HTTP/1.1\r\nHost: a\r\nA: b\r\n folded\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"))
                 .as("smuggling").isEqualTo(400);
-        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"))
+                .isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).isEqualTo(400);
-        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab")).isEqualTo(400);
+        assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab"))
+                .isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n")).isEqualTo(400);
         assertThat(refusal(d, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\n")).isEqualTo(400);
         assertThat(refusal(d, "GET / HTTP/1.1\r\nHost: a\r\nX: a\rTransfer-Encoding: chunked\r\n\r\n"))
@@ -249,7 +252,8 @@ class RequestParserTest {
         assertThat(parse(parser, "\nGET /a HTTP/1.1\r\nHost: a\r\n\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"))
                 .as("two before each request").extracting(HttpRequest::path).containsExactly("/a", "/b");
         assertThat(parser.inRequest()).isFalse();
-        assertThat(refusal(HttpLimits.DEFAULT, "\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")).as("a third").isEqualTo(400);
+        assertThat(refusal(HttpLimits.DEFAULT, "\r\n\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"))
+                .as("a third").isEqualTo(400);
     }
 
     @Test
