@@ -49,7 +49,7 @@ import java.util.stream.Stream;
  *
  * <p>Run the server in another process so that each side holds N sockets within its file limit:
  * <pre>{@code
- * taskset -c 0 ./simul serve --port 18093 --images 100 --latency-ms 0 &
+ * taskset -c 0 ./simul serve --port 18093 --images 100 --latency-ms 0 --max-connections-per-address 10000 &
  * taskset -c 1 java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED \
  *     -cp simul-bench/target/benchmarks.jar dev.simul.bench.IdleConnections 18093 10000 10 $SERVER_PID
  * }</pre>

@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <p>Run the server in another process so that client and server each hold N sockets within the file limit:
  * <pre>{@code
- * taskset -c 0 ./simul serve --port 18090 --images 10000 --latency-ms 100 &
+ * taskset -c 0 ./simul serve --port 18090 --images 10000 --latency-ms 100 --max-connections-per-address 10000 &
  * taskset -c 1 java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED \
  *     -cp simul-bench/target/benchmarks.jar dev.simul.bench.ManyDownloads 18090 10000 5
  * }</pre>

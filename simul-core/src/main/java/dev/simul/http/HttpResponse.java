@@ -80,6 +80,14 @@ public final class HttpResponse {
 
     /** The bytes on the wire: status line, fields, Content-Length, optionally Connection: close, the body. */
     ByteBuffer encode(boolean close, boolean headOnly) {
+        return encode(close, headOnly, false);
+    }
+
+    /**
+     * The same; with {@code sayKeepAlive} (and not {@code close}), a Connection: keep-alive field too, which an
+     * HTTP/1.0 client needs to know that the connection stays open (RFC 9112 9.3, appendix C.2.2).
+     */
+    ByteBuffer encode(boolean close, boolean headOnly, boolean sayKeepAlive) {
         StringBuilder head = new StringBuilder(64 + 32 * headers.size());
         head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         for (int i = 0; i < headers.size(); i++) {
@@ -88,6 +96,8 @@ public final class HttpResponse {
         head.append("Content-Length: ").append(body.length).append("\r\n");
         if (close) {
             head.append("Connection: close\r\n");
+        } else if (sayKeepAlive) {
+            head.append("Connection: keep-alive\r\n");
         }
         head.append("\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -103,6 +113,7 @@ public final class HttpResponse {
     /** The reason phrase of the common status codes. */
     static String reason(int status) {
         return switch (status) {
+            case 100 -> "Continue";
             case 200 -> "OK";
             case 201 -> "Created";
             case 204 -> "No Content";

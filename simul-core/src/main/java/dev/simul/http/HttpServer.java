@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Each connection has one coroutine that reads its requests and answers them in order (pipelining); the
  * {@link Handler} runs in it and may wait ({@code Async.sleep}, {@code Async.await}) without holding up other
- * connections. Reading pauses while a connection has more unread bytes than a request head may hold.
+ * connections. Reading pauses while a connection has more unread bytes than a request head may hold. A request
+ * with {@code Expect: 100-continue} gets {@code 100 Continue} once its head is accepted, before its body is read;
+ * an HTTP/1.0 request with {@code Connection: keep-alive} is answered with it and its connection kept open.
  *
  * <p>Misbehaving clients: malformed input gets 400 (505 for another HTTP version), an over-long request line
  * 414, too many or too large header fields 431, a body over the limit 413; a request whose head does not arrive
@@ -45,29 +47,55 @@ public final class HttpServer implements AutoCloseable {
      *
      * @param host           the address to bind
      * @param port           the port, 0 for any free one
-     * @param maxConnections connections open at once; beyond, new ones wait in the backlog
+     * @param maxConnections connections open at once; at the limit a new client closes the connection that has
+     *                       waited longest for its next request (kept alive, or never used), or, if every
+     *                       connection is busy, waits in the backlog until one closes or goes idle
      * @param limits         per-request limits
      * @param headerTimeout  from a request's first byte to the end of its head (up to two empty lines before a
      *                       request line are dropped, and a third refused, so they cannot hold a connection)
      * @param idleTimeout    between requests on a kept-alive connection, and for each read within a request
      * @param requestTimeout from a request's first byte to the end of its body: a body trickled in slower than the
      *                       idle timeout still ends (slow POST)
+     * @param maxConnectionsPerAddress connections one remote IP address holds at once: a new one beyond closes
+     *                       that address's longest-idle connection, or, if all of them are busy, is answered 503
+     *                       and closed. Clients behind one proxy or NAT share an address: raise it for them
      */
     public record Options(String host, int port, int maxConnections, HttpLimits limits,
-                          Duration headerTimeout, Duration idleTimeout, Duration requestTimeout) {
+                          Duration headerTimeout, Duration idleTimeout, Duration requestTimeout,
+                          int maxConnectionsPerAddress) {
 
         /** The default request timeout: at that, a 10 MiB body needs about 175 KB/s. */
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-        /** These settings with the default request timeout. */
+        /**
+         * The default connections per remote address: a tenth of {@link #loopback}'s 10,000, so that one address
+         * busy with slow requests leaves nine tenths to the others; browsers open about 6 per server.
+         */
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+
+        public Options {
+            if (maxConnectionsPerAddress < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, got "
+                        + maxConnectionsPerAddress);
+            }
+        }
+
+        /** These settings with the default connections per address. */
+        public Options(String host, int port, int maxConnections, HttpLimits limits, Duration headerTimeout,
+                       Duration idleTimeout, Duration requestTimeout) {
+            this(host, port, maxConnections, limits, headerTimeout, idleTimeout, requestTimeout,
+                    DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+        }
+
+        /** These settings with the default request timeout and connections per address. */
         public Options(String host, int port, int maxConnections, HttpLimits limits, Duration headerTimeout,
                        Duration idleTimeout) {
             this(host, port, maxConnections, limits, headerTimeout, idleTimeout, DEFAULT_REQUEST_TIMEOUT);
         }
 
         /**
-         * Loopback, the given port, 10,000 connections, default limits, 10 s header, 60 s idle and 60 s request
-         * timeouts.
+         * Loopback, the given port, 10,000 connections (1,000 per address), default limits, 10 s header, 60 s idle
+         * and 60 s request timeouts.
          */
         public static Options loopback(int port) {
             return new Options("127.0.0.1", port, 10_000, HttpLimits.DEFAULT, Duration.ofSeconds(10),
@@ -76,22 +104,37 @@ public final class HttpServer implements AutoCloseable {
 
         /** These options with other header and idle timeouts. */
         public Options withTimeouts(Duration header, Duration idle) {
-            return new Options(host, port, maxConnections, limits, header, idle, requestTimeout);
+            return new Options(host, port, maxConnections, limits, header, idle, requestTimeout,
+                    maxConnectionsPerAddress);
         }
 
         /** These options with another request timeout. */
         public Options withRequestTimeout(Duration request) {
-            return new Options(host, port, maxConnections, limits, headerTimeout, idleTimeout, request);
+            return new Options(host, port, maxConnections, limits, headerTimeout, idleTimeout, request,
+                    maxConnectionsPerAddress);
         }
 
         /** These options with other limits. */
         public Options withLimits(HttpLimits newLimits) {
-            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout, requestTimeout);
+            return new Options(host, port, maxConnections, newLimits, headerTimeout, idleTimeout, requestTimeout,
+                    maxConnectionsPerAddress);
         }
 
         /** These options bound to another address. */
         public Options withHost(String newHost) {
-            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout, requestTimeout);
+            return new Options(newHost, port, maxConnections, limits, headerTimeout, idleTimeout, requestTimeout,
+                    maxConnectionsPerAddress);
+        }
+
+        /** These options with another limit of connections open at once. */
+        public Options withMaxConnections(int n) {
+            return new Options(host, port, n, limits, headerTimeout, idleTimeout, requestTimeout,
+                    maxConnectionsPerAddress);
+        }
+
+        /** These options with another limit of connections per remote address. */
+        public Options withMaxConnectionsPerAddress(int n) {
+            return new Options(host, port, maxConnections, limits, headerTimeout, idleTimeout, requestTimeout, n);
         }
     }
 
@@ -102,24 +145,41 @@ public final class HttpServer implements AutoCloseable {
     /** The most of a refused client's further input that is read and dropped (see {@link #refuse}). */
     static final int LINGER_BYTES = 64 * 1024;
 
+    private static final java.nio.ByteBuffer CONTINUE = ByteBuffer.wrap(
+            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).asReadOnlyBuffer();
+
     private final EventLoop loop;
     private final Handler handler;
     private final Options options;
+    private final Connections connections;
     private final TcpServer tcp;
 
     private HttpServer(EventLoop loop, Handler handler, Options options) throws IOException {
         this.loop = loop;
         this.handler = handler;
         this.options = options;
+        connections = new Connections(options.maxConnectionsPerAddress());
         tcp = new TcpServer(loop, new InetSocketAddress(options.host(), options.port()), options.maxConnections(),
                 () -> new StreamProtocol(loop, options.limits().maxHeadBytes(), stream -> loop.spawn(() -> {
+                    Connections.Connection admitted = connections.admit(stream, remoteIp(stream));
                     try {
-                        serve(stream);
+                        if (admitted == null) {
+                            refuse(stream, 503); // its address holds its share, all busy
+                        } else {
+                            serve(stream, admitted);
+                        }
                     } finally {
+                        if (admitted != null) {
+                            connections.release(admitted);
+                        }
                         stream.transport().close(options.idleTimeout()); // aborted if the client won't read
                     }
                     return null;
-                }, "http " + stream.remoteAddress())));
+                }, "http " + stream.remoteAddress())), connections::closeLongestIdle);
+    }
+
+    private static java.net.InetAddress remoteIp(StreamProtocol stream) {
+        return stream.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     /** Starts a server on the current loop (call it on the loop's thread, for instance in a coroutine). */
@@ -151,7 +211,7 @@ public final class HttpServer implements AutoCloseable {
      * Answers the requests of one connection in order, in the connection's coroutine, until it ends. Reads wait at
      * most the idle timeout, and within a request no longer than its header and request timeouts allow.
      */
-    private void serve(StreamProtocol connection) throws IOException {
+    private void serve(StreamProtocol connection, Connections.Connection admitted) throws IOException {
         RequestParser parser = new RequestParser(options.limits());
         long requestStart = 0; // the loop's time at the current request's first byte, once parser.inRequest()
         while (true) {
@@ -163,6 +223,16 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             if (request == null) {
+                if (parser.awaitsContinue()) {
+                    // The head is accepted and the client waits before it sends the body (RFC 9110 10.1.1); a
+                    // head refused above got its final status instead.
+                    parser.continueSent();
+                    try {
+                        connection.write(CONTINUE.duplicate());
+                    } catch (IOException e) {
+                        return; // the client is gone
+                    }
+                }
                 boolean inRequest = parser.inRequest();
                 Duration wait = options.idleTimeout();
                 if (inRequest) {
@@ -171,6 +241,11 @@ public final class HttpServer implements AutoCloseable {
                     wait = min(left, parser.inHead() ? options.headerTimeout().minusNanos(elapsed) : wait);
                 }
                 byte[] bytes;
+                if (!inRequest) {
+                    // Waiting for a request's first byte: this connection may be closed to make room.
+                    connections.idle(admitted);
+                    tcp.reclaimable();
+                }
                 try {
                     bytes = Async.timeout(wait, () -> connection.read(READ_CHUNK));
                 } catch (TimeoutException e) {
@@ -184,9 +259,11 @@ public final class HttpServer implements AutoCloseable {
                     throw e; // a cancellation (the server or the loop is closing) stays one
                 } catch (Exception e) {
                     throw new IOException(e);
+                } finally {
+                    connections.busy(admitted);
                 }
                 if (bytes.length == 0) {
-                    return; // the client closed its side
+                    return; // the client closed its side, or the server closed it to make room
                 }
                 if (!inRequest) {
                     requestStart = loop.time();
@@ -205,7 +282,12 @@ public final class HttpServer implements AutoCloseable {
                 response = HttpResponse.status(500);
             }
             boolean close = !request.keepAlive();
-            connection.write(response.encode(close, request.method().equals("HEAD")));
+            try {
+                connection.write(response.encode(close, request.method().equals("HEAD"),
+                        request.version().equals("HTTP/1.0")));
+            } catch (IOException e) {
+                return; // the client is gone: nobody to answer, nothing to log
+            }
             if (close) {
                 return;
             }

@@ -13,8 +13,9 @@ import java.util.Arrays;
  *
  * <p>Framing follows RFC 9112: a body is chunked if Transfer-Encoding ends in chunked, else Content-Length long,
  * else empty (requests) or until the connection closes (responses). A message with both, with Transfer-Encoding
- * not ending in chunked, or with conflicting Content-Lengths is refused (400): such messages are how requests are
- * smuggled past proxies.
+ * not ending in chunked or naming it twice, or with conflicting Content-Lengths is refused (400): such messages are
+ * how requests are smuggled past proxies. For the same reason only SP and HTAB count as whitespace around a field
+ * value (RFC 9110 5.5): any other control byte in a value, even at its ends, is a 400, never trimmed away.
  *
  * <p>A slow sender may deliver a head one byte at a time, so no search for the end of a line or of the head ever
  * looks at a byte twice: {@code scanned} remembers how far the current search got, and the next read resumes
@@ -79,6 +80,10 @@ abstract class MessageParser<M> {
     /** Whether a body without framing runs to the end of the connection (responses) rather than being empty. */
     abstract boolean bodyUntilClose();
 
+    /** Checks the head just parsed, before its body is framed; the start line's parts are kept by then. */
+    void checkHead(Headers headers) throws HttpException {
+    }
+
     /** Whether the message just parsed is an interim one (1xx) to drop. */
     boolean interim() {
         return false;
@@ -117,6 +122,11 @@ abstract class MessageParser<M> {
     /** Whether some bytes of a message's head have arrived (dropped empty lines do not count), but not all of it. */
     boolean inHead() {
         return state == State.HEAD && end > start;
+    }
+
+    /** Whether the head of the message under way has been parsed and its body is being read. */
+    boolean inBody() {
+        return state != State.HEAD;
     }
 
     /** Whether some bytes of a message that is not complete have arrived. */
@@ -182,10 +192,13 @@ abstract class MessageParser<M> {
                     }
                     String line = line(start, lf);
                     start = lf + 1;
+                    if (hasControl(line)) {
+                        throw new HttpException(400, "control character in a chunk size line");
+                    }
                     int semicolon = line.indexOf(';');
                     String hex = semicolon < 0 ? line : line.substring(0, semicolon);
                     if (semicolon >= 0) {
-                        hex = hex.stripTrailing(); // RFC 9112 allows whitespace before a chunk extension only
+                        hex = trimOws(hex); // RFC 9112 allows whitespace before a chunk extension only
                     }
                     if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(MessageParser::isHex)) {
                         throw new HttpException(400, "bad chunk size '" + hex + "'");
@@ -322,6 +335,7 @@ abstract class MessageParser<M> {
             parseField(field);
         }
         start = headEnd;
+        checkHead(headers);
         frameBody();
         return true;
     }
@@ -334,12 +348,9 @@ abstract class MessageParser<M> {
         if (colon <= 0 || !isToken(field.substring(0, colon))) {
             throw new HttpException(400, "malformed header field");
         }
-        String value = field.substring(colon + 1).strip();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 32 && c != '\t' || c == 127) {
-                throw new HttpException(400, "control character in header field " + field.substring(0, colon));
-            }
+        String value = trimOws(field.substring(colon + 1));
+        if (hasControl(value)) {
+            throw new HttpException(400, "control character in header field " + field.substring(0, colon));
         }
         headers.add(field.substring(0, colon), value);
     }
@@ -358,9 +369,12 @@ abstract class MessageParser<M> {
             if (!lengths.isEmpty()) {
                 throw new HttpException(400, "both Transfer-Encoding and Content-Length");
             }
-            String[] codings = String.join(",", headers.all("Transfer-Encoding")).split(",");
-            if (!codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
+            java.util.List<String> codings = listElements(headers.all("Transfer-Encoding"));
+            if (codings.isEmpty() || !codings.getLast().equalsIgnoreCase("chunked")) {
                 throw new HttpException(400, "Transfer-Encoding must end in chunked");
+            }
+            if (codings.stream().filter(c -> c.equalsIgnoreCase("chunked")).count() > 1) {
+                throw new HttpException(400, "chunked more than once in Transfer-Encoding"); // RFC 9112 6.1
             }
             body = new byte[256];
             state = State.CHUNK_SIZE;
@@ -368,8 +382,8 @@ abstract class MessageParser<M> {
         }
         if (!lengths.isEmpty()) {
             long length = -1;
-            for (String value : String.join(",", lengths).split(",")) {
-                String v = value.trim();
+            for (String value : String.join(",", lengths).split(",", -1)) {
+                String v = trimOws(value);
                 if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     throw new HttpException(400, "bad Content-Length '" + v + "'");
                 }
@@ -430,6 +444,52 @@ abstract class MessageParser<M> {
     private String line(int from, int lf) {
         int to = lf > from && buffer[lf - 1] == '\r' ? lf - 1 : lf;
         return new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The elements of a comma-separated list field's values, without OWS; empty ones dropped (RFC 9110 5.6.1). */
+    static java.util.List<String> listElements(java.util.List<String> values) {
+        java.util.List<String> elements = new java.util.ArrayList<>();
+        for (String value : values) {
+            for (String element : value.split(",")) {
+                String e = trimOws(element);
+                if (!e.isEmpty()) {
+                    elements.add(e);
+                }
+            }
+        }
+        return elements;
+    }
+
+    /**
+     * {@code s} without the SP and HTAB at its ends: the only optional whitespace (RFC 9110 5.6.3). Not
+     * {@link String#strip}, which also takes 0x0B, 0x0C and 0x1C-0x1F off and so let a Content-Length or
+     * Transfer-Encoding carrying them pass as clean.
+     */
+    static String trimOws(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && isOws(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isOws(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether {@code s} holds a control byte other than HTAB (0x00-0x1F, 0x7F). */
+    static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 32 && c != '\t' || c == 127) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isHex(int c) {

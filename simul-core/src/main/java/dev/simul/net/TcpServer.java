@@ -15,6 +15,10 @@ import java.util.function.Supplier;
  * <p>Limits (mini-redis's MAX_CONNECTIONS): at most {@code maxConnections} are open at once; at the limit the
  * server stops accepting, and the kernel's backlog holds newcomers until a connection closes. Each readable event
  * accepts at most {@link #ACCEPTS_PER_EVENT} connections, so a flood cannot starve the established ones.
+ *
+ * <p>With a {@link Reclaimer}, a full server makes room instead: for a newcomer announced by a readable event it
+ * asks the reclaimer to close one connection (the HTTP server closes the longest-idle one), then accepts. Only
+ * when none can go does it stop accepting, until a connection closes or its owner calls {@link #reclaimable}.
  */
 public final class TcpServer implements AutoCloseable {
 
@@ -23,6 +27,16 @@ public final class TcpServer implements AutoCloseable {
     public interface Handler {
         /** Serves {@code connection}. */
         void handle(StreamProtocol connection) throws Exception;
+    }
+
+    /** Makes room at the connection limit by closing a connection that can go. */
+    @FunctionalInterface
+    public interface Reclaimer {
+        /**
+         * Closes one open connection at once (its protocol's {@code connectionLost} has run when this returns),
+         * to make room for a client waiting to connect; false if none can go now.
+         */
+        boolean closeOne();
     }
 
     /** Connections accepted per readable event of the listening socket. */
@@ -35,19 +49,28 @@ public final class TcpServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final int maxConnections;
     private final Supplier<Protocol> protocols;
+    private final Reclaimer reclaimer; // null: at the limit, newcomers wait in the backlog
     private int open;
     private boolean accepting;
     private boolean closed;
+    private dev.simul.loop.Scheduled backoff; // set while accepting pauses after a failed accept()
 
     /** Listens on {@code address}; call on the loop's thread. */
     public TcpServer(EventLoop loop, InetSocketAddress address, int maxConnections, Supplier<Protocol> protocols)
             throws IOException {
+        this(loop, address, maxConnections, protocols, null);
+    }
+
+    /** The same; at the limit, {@code reclaimer} (if not null) makes room for newcomers. */
+    public TcpServer(EventLoop loop, InetSocketAddress address, int maxConnections, Supplier<Protocol> protocols,
+                     Reclaimer reclaimer) throws IOException {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         }
         this.loop = loop;
         this.maxConnections = maxConnections;
         this.protocols = protocols;
+        this.reclaimer = reclaimer;
         server = ServerSocketChannel.open();
         try {
             server.bind(address, BACKLOG);
@@ -69,8 +92,16 @@ public final class TcpServer implements AutoCloseable {
         return open;
     }
 
+    /**
+     * A connection could now be reclaimed (it went idle, say): a full server that stopped accepting because none
+     * could watches for newcomers again. Cheap when there is nothing to do.
+     */
+    public void reclaimable() {
+        startAccepting();
+    }
+
     private void startAccepting() {
-        if (!accepting && !closed && open < maxConnections) {
+        if (!accepting && !closed && backoff == null && (open < maxConnections || reclaimer != null)) {
             accepting = true;
             loop.addReader(server, this::accept);
         }
@@ -84,14 +115,29 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private void accept() {
-        for (int i = 0; i < ACCEPTS_PER_EVENT && open < maxConnections; i++) {
+        for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
+            if (open >= maxConnections) {
+                if (reclaimer == null) {
+                    break;
+                }
+                if (i > 0) {
+                    return; // room is made only for the newcomer an event announced: more, if any, announce again
+                }
+                if (!reclaimer.closeOne()) {
+                    stopAccepting(); // every connection is busy: wait until one closes or goes idle
+                    return;
+                }
+            }
             SocketChannel channel;
             try {
                 channel = server.accept();
             } catch (IOException e) {
                 // Out of file descriptors, say: the socket stays readable, so retrying at once would spin.
                 stopAccepting();
-                loop.callLater(ACCEPT_BACKOFF, this::startAccepting);
+                backoff = loop.callLater(ACCEPT_BACKOFF, () -> {
+                    backoff = null;
+                    startAccepting();
+                });
                 return;
             }
             if (channel == null) {
@@ -99,7 +145,7 @@ public final class TcpServer implements AutoCloseable {
             }
             serve(channel);
         }
-        if (open >= maxConnections) {
+        if (open >= maxConnections && reclaimer == null) {
             stopAccepting();
         }
     }

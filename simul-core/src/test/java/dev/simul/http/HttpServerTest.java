@@ -91,7 +91,7 @@ class HttpServerTest {
                         + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
                 Reply second = read(conn);
                 Reply third = read(conn);
-                send(conn, "HEAD /four HTTP/1.1\r\nConnection: close\r\n\r\n");
+                send(conn, "HEAD /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 String head = new String(conn.readUntil("\r\n\r\n".getBytes(), 1000), StandardCharsets.ISO_8859_1);
                 boolean closed = conn.read(10).length == 0;
                 conn.close();
@@ -103,6 +103,57 @@ class HttpServerTest {
         assertThat(replies.get(2).body()).isEqualTo("POST /three abc");
         assertThat(replies.get(3).headers()).contains("Content-Length: 11", "Connection: close");
         assertThat(replies.get(3).status()).as("closed after Connection: close").isEqualTo(1);
+    }
+
+    @Test
+    void expect100ContinueIsAnsweredBeforeTheBodyIsSentOrRefusedAtTheHead() throws Exception {
+        // On virtual time: were the 100 missing, the server would wait for the body until its idle timeout and
+        // answer 408, at once in wall time.
+        HttpLimits small = new HttpLimits(64, 512, 10, 100);
+        List<String> seen = onVirtualLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
+                java.util.ArrayList<String> out = new java.util.ArrayList<>();
+                StreamProtocol conn = connect(server);
+                send(conn, "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+                out.add(new String(conn.readUntil("\r\n\r\n".getBytes(), 1000), StandardCharsets.ISO_8859_1));
+                send(conn, "hello");
+                Reply answer = read(conn);
+                out.add(answer.status() + " " + answer.body());
+                // the body sent at once with the head: no 100 needed, and none sent
+                send(conn, "POST /again HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi");
+                Reply again = read(conn);
+                out.add(again.status() + " " + again.body());
+                conn.close();
+                StreamProtocol tooLarge = connect(server);
+                send(tooLarge, "POST /big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 101\r\n\r\n");
+                Reply refused = read(tooLarge);
+                out.add(refused.status() + (read(tooLarge) == null ? " closed" : " open"));
+                tooLarge.close();
+                return out;
+            }
+        });
+        assertThat(seen).containsExactly("HTTP/1.1 100 Continue\r\n\r\n", "200 POST /up hello", "200 POST /again hi",
+                "413 closed");
+    }
+
+    @Test
+    void anHttp10RequestKeptAliveSaysSoInItsAnswer() throws Exception {
+        List<Reply> replies = onLoop(() -> {
+            try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0), ECHO)) {
+                StreamProtocol conn = connect(server);
+                send(conn, "GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                Reply first = read(conn);
+                send(conn, "GET /two HTTP/1.0\r\n\r\n");
+                Reply second = read(conn);
+                Reply after = read(conn);
+                conn.close();
+                return java.util.Arrays.asList(first, second, after);
+            }
+        });
+        assertThat(replies.get(0).headers()).containsIgnoringCase("Connection: keep-alive");
+        assertThat(replies.get(1).body()).as("on the same connection").isEqualTo("GET /two ");
+        assertThat(replies.get(1).headers()).containsIgnoringCase("Connection: close");
+        assertThat(replies.get(2)).as("closed after the HTTP/1.0 request without keep-alive").isNull();
     }
 
     @Test
@@ -121,12 +172,12 @@ class HttpServerTest {
             })) {
                 Coroutine<Reply> waiter = Async.spawn(() -> {
                     StreamProtocol conn = connect(server);
-                    send(conn, "GET /wait HTTP/1.1\r\n\r\n");
+                    send(conn, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
                     return read(conn);
                 });
                 waiting.await(); // the first handler holds its connection before the second request is sent
                 StreamProtocol conn = connect(server);
-                send(conn, "GET /release HTTP/1.1\r\n\r\n");
+                send(conn, "GET /release HTTP/1.1\r\nHost: x\r\n\r\n");
                 Reply release = read(conn);
                 return List.of(release, Async.await(waiter));
             }
@@ -141,9 +192,10 @@ class HttpServerTest {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
                 StreamProtocol healthy = connect(server);
                 java.util.ArrayList<String> out = new java.util.ArrayList<>();
-                for (String bad : List.of("NONSENSE\r\n\r\n", "GET /" + "a".repeat(100) + " HTTP/1.1\r\n\r\n",
-                        "GET / HTTP/1.1\r\n" + "A: b\r\n".repeat(11) + "\r\n",
-                        "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n")) {
+                for (String bad : List.of("NONSENSE\r\n\r\n",
+                        "GET /" + "a".repeat(100) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "GET / HTTP/1.1\r\nHost: x\r\n" + "A: b\r\n".repeat(11) + "\r\n",
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n", "GET / HTTP/3.0\r\n\r\n")) {
                     StreamProtocol conn = connect(server);
                     send(conn, bad);
                     int status = read(conn).status();
@@ -151,12 +203,12 @@ class HttpServerTest {
                     conn.close();
                 }
                 StreamProtocol failing = connect(server);
-                send(failing, "GET /fail HTTP/1.1\r\n\r\n");
+                send(failing, "GET /fail HTTP/1.1\r\nHost: x\r\n\r\n");
                 out.add(read(failing).status() + " (a handler's failure keeps the connection)");
-                send(failing, "GET /after-failure HTTP/1.1\r\n\r\n");
+                send(failing, "GET /after-failure HTTP/1.1\r\nHost: x\r\n\r\n");
                 out.add(read(failing).status() + " after it");
                 failing.close();
-                send(healthy, "GET /still-here HTTP/1.1\r\n\r\n");
+                send(healthy, "GET /still-here HTTP/1.1\r\nHost: x\r\n\r\n");
                 out.add(read(healthy).status() + " on another connection");
                 return out;
             }
@@ -207,7 +259,7 @@ class HttpServerTest {
             HttpServer.Options options = HttpServer.Options.loopback(0).withTimeouts(header, idle);
             try (HttpServer server = HttpServer.start(options, ECHO)) {
                 StreamProtocol conn = connect(server);
-                send(conn, "POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi\r\n");
+                send(conn, "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n");
                 Reply answer = read(conn);
                 long answered = loop.time();
                 Reply next = read(conn); // null once the server closes the idle connection
@@ -233,7 +285,7 @@ class HttpServerTest {
             try (HttpServer server = HttpServer.start(options, ECHO)) {
                 StreamProtocol conn = connect(server);
                 long first = loop.time();
-                send(conn, "POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+                send(conn, "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
                 long[] answeredAt = {0};
                 Coroutine<Reply> reply = Async.spawn(() -> {
                     Reply r = read(conn);
@@ -270,7 +322,7 @@ class HttpServerTest {
         List<Object> outcome = onVirtualLoop(() -> {
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
                 StreamProtocol conn = connect(server);
-                send(conn, "POST /upload HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
+                send(conn, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
                 int sent = 0;
                 try {
                     for (; sent < chunks; sent++) {
@@ -295,7 +347,7 @@ class HttpServerTest {
     @Test
     void aRefusedClientThatGoesOnSendingIsLetGoAtTheLingerBounds() throws Exception {
         HttpLimits small = new HttpLimits(64, 512, 10, 1024);
-        String tooLarge = "POST /upload HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n";
+        String tooLarge = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
         List<Long> closedAfter = onVirtualLoop(() -> {
             EventLoop loop = Async.loop();
             try (HttpServer server = HttpServer.start(HttpServer.Options.loopback(0).withLimits(small), ECHO)) {
@@ -341,10 +393,10 @@ class HttpServerTest {
                     .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
             try (HttpServer server = HttpServer.start(quick, ECHO)) {
                 StreamProtocol slowloris = connect(server);
-                send(slowloris, "GET / HTTP/1.1\r\nX-Slow: "); // and never finishes the head
+                send(slowloris, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "); // and never finishes the head
                 Reply timedOut = read(slowloris);
                 StreamProtocol idle = connect(server);
-                send(idle, "GET / HTTP/1.1\r\n\r\n");
+                send(idle, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 Reply answered = read(idle);
                 Reply afterIdle = read(idle); // nothing more is sent: the server closes the connection
                 return java.util.Arrays.asList(timedOut.status(), answered.status(), afterIdle);
@@ -364,7 +416,7 @@ class HttpServerTest {
                     HttpResponse.of(200, "application/octet-stream", new byte[8 * 1024 * 1024]))) {
                 StreamProtocol greedy = connect(server);
                 long start = loop.time();
-                send(greedy, "GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\n");
+                send(greedy, "GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\n\r\n");
                 // One byte: the answer has begun, so the server holds the connection (counting before it was
                 // accepted would find none). Then no more reading; the clock moves once every buffer is full.
                 greedy.readExactly(1);

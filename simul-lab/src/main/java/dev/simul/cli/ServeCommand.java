@@ -44,6 +44,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "delay before each answer, like a remote server's (default: ${DEFAULT-VALUE})")
     long latencyMs;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "1000",
+            description = "connections one client address may hold; beyond, its longest-idle one is closed, or the"
+                    + " newcomer gets 503 if all are busy (default: ${DEFAULT-VALUE}; raise it behind a proxy)")
+    int maxPerAddress;
+
     @Option(names = "--bandwidth", paramLabel = "B",
             description = "bytes per second per response, with an optional k, M or G suffix (default: unlimited)")
     String bandwidth;
@@ -58,6 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (size < 1 || size > 4096) {
             throw Options.usage(spec, "--size must be between 1 and 4096, got " + size);
+        }
+        if (maxPerAddress < 1) {
+            throw Options.usage(spec, "--max-connections-per-address must be at least 1, got " + maxPerAddress);
         }
         if (latencyMs < 0) {
             throw Options.usage(spec, "--latency-ms must not be negative, got " + latencyMs);
@@ -79,7 +87,8 @@ final class ServeCommand implements Callable<Integer> {
         ImageSet set = new ImageSet(images, size);
         try (EventLoop loop = new EventLoop()) {
             loop.run(() -> {
-                HttpServer.Options options = HttpServer.Options.loopback(port).withHost(host);
+                HttpServer.Options options = HttpServer.Options.loopback(port).withHost(host)
+                        .withMaxConnectionsPerAddress(maxPerAddress);
                 ImageServer started;
                 try {
                     started = ImageServer.start(set, Duration.ofMillis(latencyMs), bytesPerSecond, options);

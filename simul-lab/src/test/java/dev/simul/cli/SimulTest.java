@@ -64,6 +64,7 @@ class SimulTest {
                 {"serve", "--images", "0"},
                 {"serve", "--bandwidth", "fast"},
                 {"serve", "--host", "nosuch.invalid"},
+                {"serve", "--max-connections-per-address", "0"},
                 {"lab", "--image-server", "ftp://example.com", "--workloads", "download"},
                 {"lab", "--image-server", "http://127.0.0.1:1", "--workloads", "download"},
                 {"lab", "--image-server", "http://127.0.0.1:1", "--workloads", "cpu"},
