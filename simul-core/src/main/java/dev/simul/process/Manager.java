@@ -69,8 +69,6 @@ final class Manager {
     private static final int MAX_HANDSHAKES = 64;
     /** How soon the workers' output pipes are looked at again after they were quiet. */
     private static final Duration OUTPUT_PERIOD = Duration.ofMillis(20);
-    /** The longest pause before replacing workers that keep being killed before they are ready. */
-    private static final long MAX_BACKOFF_MILLIS = 1000;
 
     private final ProcessPool.Options options;
     private final EventLoop loop;
@@ -95,8 +93,6 @@ final class Manager {
     private int nextWorkerId;
     /** Workers in a row that could not start by themselves; reset by a READY. */
     private int failedStarts;
-    /** Workers in a row killed from outside before they were ready; reset by a READY. */
-    private int deathsBeforeReady;
     /** A pause before launching more workers is on (after failures or deaths). */
     private Scheduled backoff;
     private Scheduled outputTick;
@@ -273,7 +269,7 @@ final class Manager {
             w.timeout = loop.callLater(options.taskTimeout(), () -> step(() -> {
                 if (!w.dead && w.inFlight.peek() == job) {
                     w.timedOut = job;
-                    w.kill();
+                    w.killedBecause("its task ran past the timeout of " + options.taskTimeout());
                 }
             }));
         }
@@ -433,7 +429,6 @@ final class Manager {
             }
             w.ready();
             failedStarts = 0;
-            deathsBeforeReady = 0;
             if (w.startTimeout != null) {
                 w.startTimeout.cancel();
             }
@@ -522,7 +517,8 @@ final class Manager {
         if (w.killLater == null && !w.dead) {
             // A trainer writes the AOT cache as it exits (1.5 s on 2 busy cores): killed meanwhile, it would
             // leave a truncated cache.
-            w.killLater = loop.callLater(Duration.ofSeconds(w.training ? 30 : 2), () -> step(w::kill));
+            w.killLater = loop.callLater(Duration.ofSeconds(w.training ? 30 : 2),
+                    () -> step(() -> w.killedBecause("it did not exit after its connection ended")));
         }
     }
 
@@ -603,16 +599,15 @@ final class Manager {
     }
 
     /**
-     * A worker ended before it was ready. Killed from outside, it is no failure of its own: it is replaced after a
-     * pause that grows while that goes on (as Gunicorn's arbiter does). Failing by itself (a bad class path or
-     * JVM option, a failing initializer) {@link #START_ATTEMPTS} times in a row with no worker ready, it fails the
-     * queued jobs with the reason: nothing could run them.
+     * A worker ended before it was ready. Killed from outside (SIGKILL, SIGTERM, SIGINT), it is no failure of its
+     * own: it is replaced at once, as Gunicorn's arbiter replaces a killed worker, and the pool never gives up on
+     * that account (at most {@code workers} JVMs start at once, so whatever kills them gets no burst). Failing by
+     * itself (a bad class path or JVM option, a failing initializer, a JVM that crashes) {@link #START_ATTEMPTS}
+     * times in a row with no worker ready, it fails the queued jobs with the reason: nothing could run them.
      */
     private void startEnded(Worker w) {
         if (w.killedFromOutside()) {
-            deathsBeforeReady++;
-            pause(Math.min(MAX_BACKOFF_MILLIS, 50L << Math.min(deathsBeforeReady - 1, 5)));
-            return;
+            return; // replaced at once: the sooner a new one starts, the likelier it outlives whatever kills them
         }
         Throwable reason = w.initFailure != null ? w.initFailure
                 : new IOException("worker " + w.id + (w.killReason != null ? " was killed: " + w.killReason
@@ -627,9 +622,9 @@ final class Manager {
             for (Job job : pending) {
                 outcomes.add(() -> job.promise.fail(failure));
             }
-            pending.clear();
+            pending.clear(); // and no more launches until new work comes (enqueue)
         } else {
-            pause(100L * failedStarts);
+            pause(100L * Math.min(failedStarts, 10));
         }
     }
 
@@ -650,7 +645,8 @@ final class Manager {
      * keeps failing or a pause is on.
      */
     private void replenish() {
-        while (!stopping && backoff == null && failedStarts < START_ATTEMPTS
+        while (!stopping && backoff == null
+                && (failedStarts < START_ATTEMPTS || workers.stream().anyMatch(Worker::isReady))
                 && workers.stream().filter(w -> !w.retiring && !w.exiting).count() < options.workers()) {
             if (!launch()) {
                 return;
@@ -741,7 +737,7 @@ final class Manager {
                     w.control(Wire.EXIT, -1);
                     w.flush(loop);
                 } else {
-                    w.kill(); // still starting (perhaps in a long initializer), and nothing to do
+                    w.killedBecause("the pool stopped while it was starting"); // nothing left for it to do
                 }
             }
         }
@@ -753,7 +749,8 @@ final class Manager {
     void killAfter(Duration grace) {
         stopping = true;
         for (Worker w : workers) {
-            loop.callLater(grace, () -> step(w::kill));
+            loop.callLater(grace, () -> step(() -> w.killedBecause("its task did not end within " + grace
+                    + " of shutdownNow")));
         }
     }
 

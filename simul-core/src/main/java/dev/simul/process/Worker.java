@@ -267,10 +267,16 @@ final class Worker {
         }
     }
 
-    /** Whether it died of a signal nobody here sent: killed from outside, not a failure of its own. */
+    /**
+     * Whether someone else killed it (SIGKILL, SIGTERM or SIGINT, which the pool did not send): not a failure of
+     * its own, as a crash (SIGSEGV, SIGABRT) or an exit status is.
+     */
     boolean killedFromOutside() {
-        return killReason == null && process != null && !process.isAlive() && process.exitValue() > 128
-                && process.exitValue() <= 128 + 64;
+        if (killReason != null || process == null || process.isAlive()) {
+            return false;
+        }
+        int status = process.exitValue();
+        return status == 128 + 9 || status == 128 + 15 || status == 128 + 2;
     }
 
     /** The exception for the job it was running when it died; call once it has exited and its output is read. */
