@@ -136,7 +136,15 @@ final class Manager {
         CompletableFuture<T> answer = new CompletableFuture<>();
         try {
             loop.callSoonThreadsafe(() -> answer.complete(query.get()));
-            return answer.get();
+            while (true) {
+                try {
+                    return answer.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (loop.isClosed()) {
+                        return fallback; // it finished with the question unread
+                    }
+                }
+            }
         } catch (IllegalStateException closed) {
             return fallback;
         } catch (InterruptedException e) {
