@@ -204,7 +204,8 @@ final class Worker {
      * Runs on the worker's connection thread from HELLO to the end: sends INIT, waits for READY, then reads
      * answers until the connection ends, and finally tells the pool the worker is gone.
      */
-    void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, Task<?> initializer) {
+    void serve(ProcessPool pool, String filterText, ObjectInputFilter filter, long maxRss, long maxMessage,
+               Task<?> initializer) {
         connectionThread = Thread.currentThread();
         POOL_THREAD.set(Boolean.TRUE);
         Thread.ofVirtual().name("simul-pool-writer-" + id).start(() -> writeLoop(pool));
@@ -216,6 +217,7 @@ final class Worker {
                 out.begin(Wire.INIT);
                 out.putUtf(filterText);
                 out.putLong(maxRss);
+                out.putLong(maxMessage);
                 try {
                     out.putValue(initializer);
                 } catch (IOException | RuntimeException e) {
