@@ -260,6 +260,11 @@ class ProcessPoolFaultsTest {
             assertThatThrownBy(() -> h.get(60, SECONDS)).cause().isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("the task's result is 600 MiB")
                     .hasMessageContaining("maximum message size of 256 MiB");
+            // Serialized: encoding it in full, or to the limit, would not fit beside it.
+            Handle<long[]> longs = pool.submit(() -> new long[75 << 20]);
+            assertThatThrownBy(() -> longs.get(60, SECONDS)).cause().isInstanceOf(MessageTooLargeException.class)
+                    .hasMessageContaining("the task's result is 600 MiB")
+                    .hasMessageContaining("maximum message size of 256 MiB");
             assertThat(pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS)).as("the same worker")
                     .isEqualTo(worker);
         }
