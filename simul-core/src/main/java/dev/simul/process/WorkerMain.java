@@ -34,8 +34,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * instead ({@link #die}).
  *
  * <p>A result or error whose frame would pass the pool's maximum message size (sent in INIT) is not sent: the task
- * fails with a {@link MessageTooLargeException} naming both sizes, and the worker carries on. The frame's buffer stops
- * growing at the limit, so refusing costs no more memory than the limit.
+ * fails with a {@link MessageTooLargeException} naming both sizes, and the worker carries on. A result's frame grows
+ * to 32 MiB at most before the result is measured without keeping its bytes, so refusing one costs little memory.
  *
  * <p>Everything the tasks print goes to the worker's stdout and stderr, which the pool forwards to its log, line by
  * line; the protocol has the socket to itself. After each task both streams are flushed and end with a newline, so
@@ -189,6 +189,8 @@ public final class WorkerMain {
             flush();
             return 1;
         }
+        stdout.endTask(); // what the initializer printed is its own, not the first task's
+        stderr.endTask();
         Thread.interrupted(); // an initializer's interrupt is not the first task's
         out.begin(Wire.READY);
         out.putLong(ProcessHandle.current().pid());
