@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,12 +39,16 @@ import java.util.stream.IntStream;
  *       {@code --any}, workers still starting (a pid, not READY yet) may be picked too. Every handle's outcome is
  *       collected (map would stop at the first failure): results (each checked), {@link WorkerCrashedException}s,
  *       anything else by class. Then the killer stops and the pool must be healthy: 2 READY workers whose pids are
- *       alive, and a fresh {@code map} of 1,000 tasks right. A run without the killer comes first, as the baseline.</li>
+ *       alive, and a fresh {@code map} of 1,000 tasks right. A run without the killer comes first, as the baseline.
+ *       Under the killer each run of a task appends its input to a file (workers are other JVMs), which gives the
+ *       runs per task: at most {@code retries + 1} (issue 12).</li>
  *   <li>{@code orphan}: a child JVM ({@code orphan-parent}) starts a pool of 2 and prints its workers' pids; this
  *       JVM kills that parent with {@code kill -9} and polls the workers' pids every millisecond (gone, or a zombie
  *       waiting to be reaped, counts as exited) until all have exited or 5 s have passed. States of the workers
  *       when their parent dies: {@code idle} (READY, a map done), {@code busy} (each running a task that spins for
- *       60 s), {@code starting} (the pids printed right after {@code new ProcessPool}, before they are READY).</li>
+ *       60 s), {@code loop} (each in one long int-counted loop, which C2 compiles without a safepoint poll under
+ *       Serial GC: a JVM's halt waits for it to end; issue 12), {@code starting} (the pids printed right after
+ *       {@code new ProcessPool}, before they are READY).</li>
  * </ul>
  *
  * <pre>{@code
@@ -166,12 +171,20 @@ public final class ProcessChaos {
             System.out.printf(Locale.ROOT, "  = %.3f ms of wall time per task per worker%n",
                     base.seconds() * 1e3 * WORKERS / tasks);
 
+            Path runsFile = Files.createTempFile("simul-chaos-runs-", ".txt");
+            String runsPath = runsFile.toString();
+            Fn<Integer, Long> countedWork = x -> {
+                Files.writeString(Path.of(runsPath), x + "\n", StandardOpenOption.APPEND); // one short write: atomic
+                return spin(x, iterations);
+            };
             Killer killer = new Killer(pool, everyMs, any);
             Thread killing = Thread.ofPlatform().name("killer").start(killer);
-            Outcome chaos = run(pool, work, inputs, expected);
+            Outcome chaos = run(pool, countedWork, inputs, expected);
             killer.stop = true;
             killing.join();
             print("under kill -9", chaos);
+            printRuns(runsFile, tasks, retries);
+            Files.deleteIfExists(runsFile);
             System.out.printf(Locale.ROOT, "  kills %d (kill -9 exit status 0), kill failures %d, ticks with no"
                             + " worker to kill %d, pool log lines 'running it again' %d%n", killer.kills.get(),
                     killer.failures.get(), killer.idle.get(), retryLines.get());
@@ -202,6 +215,21 @@ public final class ProcessChaos {
                     openFiles(), Thread.activeCount());
         }
         System.out.printf(Locale.ROOT, "after close: open files %d, threads %d%n", openFiles(), Thread.activeCount());
+    }
+
+    /** How many times each task ran, from the file its runs appended their inputs to. */
+    private static void printRuns(Path runsFile, int tasks, int retries) throws java.io.IOException {
+        int[] runs = new int[tasks];
+        try (var lines = Files.lines(runsFile)) {
+            lines.filter(l -> !l.isEmpty()).forEach(l -> runs[Integer.parseInt(l)]++);
+        }
+        int max = Arrays.stream(runs).max().orElse(0);
+        Map<Integer, Integer> byRuns = new TreeMap<>();
+        for (int r : runs) {
+            byRuns.merge(r, 1, Integer::sum);
+        }
+        System.out.printf(Locale.ROOT, "  runs per task: max %d (allowed: retries + 1 = %d)%s; tasks by runs %s%n",
+                max, retries + 1, max > retries + 1 ? " OVER" : "", byRuns);
     }
 
     /** This JVM's open file descriptors (/proc/self/fd), or -1 elsewhere. */
@@ -341,7 +369,7 @@ public final class ProcessChaos {
     private static void orphan(int rounds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        for (String state : List.of("idle", "busy", "starting")) {
+        for (String state : List.of("idle", "busy", "loop", "starting")) {
             double[] lastGone = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 Process parent = new ProcessBuilder(java, "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
@@ -413,6 +441,17 @@ public final class ProcessChaos {
                     });
                 }
                 Thread.sleep(300); // both are running theirs by now
+            }
+            case "loop" -> {
+                pool.map(x -> x + 1, List.of(1, 2, 3, 4));
+                for (int i = 0; i < WORKERS; i++) {
+                    int seed = i;
+                    pool.submit((Task<Long>) () -> {
+                        long h = spin(seed, 20_000_000); // compiled (OSR) by the end of this one
+                        return h + spin(h, Integer.MAX_VALUE); // seconds in one counted loop
+                    });
+                }
+                Thread.sleep(300); // both are in their long loop by now
             }
             case "starting" -> {
                 // the pids exist as soon as the constructor returns

@@ -178,6 +178,8 @@ final class Manager {
         loop.addReader(server, () -> step(this::accept));
         replenish();
         outputTick = loop.callLater(OUTPUT_PERIOD, () -> step(this::readOutput));
+        // While the workers boot: the folders that pools killed before they could clean up left behind.
+        StaleFolders.removeStale(socketDir.getParent());
     }
 
     void enqueue(Promise<?> promise) {
@@ -235,6 +237,9 @@ final class Manager {
                 job.claimed = true;
                 try {
                     w.send(job, this::functionId);
+                } catch (MessageTooLargeException e) {
+                    outcomes.add(() -> job.promise.fail(e));
+                    continue;
                 } catch (Throwable e) {
                     String why = e.getMessage() != null ? e.getMessage() : e.toString();
                     outcomes.add(() -> job.promise.fail(new java.io.NotSerializableException(
@@ -388,7 +393,7 @@ final class Manager {
         loop.removeReader(h.channel());
         loop.addReader(h.channel(), () -> step(() -> readable(worker)));
         try {
-            worker.init(filterText, options.maxWorkerMemory(), options.initializer());
+            worker.init(filterText, options.maxWorkerMemory(), options.maxMessageSize(), options.initializer());
         } catch (IOException e) {
             worker.initFailure = e;
             worker.killedBecause("its initializer cannot be sent: " + e.getMessage());
@@ -410,7 +415,9 @@ final class Manager {
     private void drain(Worker w) {
         try {
             ByteBuffer frame;
-            while (!w.dead && (frame = w.in.poll(Wire.MAX_FRAME)) != null) {
+            // A worker checks its answers against the maximum message size: a bigger frame is not an answer.
+            int max = (int) Math.min(Wire.MAX_FRAME, options.maxMessageSize() + 64 * 1024);
+            while (!w.dead && (frame = w.in.poll(max)) != null) {
                 frame(w, frame);
             }
         } catch (IOException e) {

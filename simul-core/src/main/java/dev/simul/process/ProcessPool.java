@@ -70,15 +70,28 @@ public final class ProcessPool extends AbstractRunner {
      *                          no task carried, from a package other than the submitted code's
      * @param jvmOptions        extra options for the worker JVMs ({@code -Xmx512m}, say)
      * @param log               where the workers' output lines go, prefixed with the worker's id
+     * @param maxMessageSize    the largest frame (a task, a result) that crosses, in bytes: a result over it fails its
+     *                          task with a {@link MessageTooLargeException}, and the worker carries on
      */
     public record Options(int workers, int maxTasksPerWorker, int maxTasksJitter, long maxWorkerMemory,
                           Duration taskTimeout, int retries, Task<?> initializer, List<String> allowedClasses,
-                          List<String> jvmOptions, Consumer<String> log) {
+                          List<String> jvmOptions, Consumer<String> log, long maxMessageSize) {
+
+        /** The default {@link #maxMessageSize}. */
+        public static final long DEFAULT_MAX_MESSAGE_SIZE = 256L * 1024 * 1024;
+
+        /** Options as they were before {@link #maxMessageSize} came, with its default. */
+        public Options(int workers, int maxTasksPerWorker, int maxTasksJitter, long maxWorkerMemory,
+                       Duration taskTimeout, int retries, Task<?> initializer, List<String> allowedClasses,
+                       List<String> jvmOptions, Consumer<String> log) {
+            this(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries, initializer,
+                    allowedClasses, jvmOptions, log, DEFAULT_MAX_MESSAGE_SIZE);
+        }
 
         /** One worker per processor; no recycling, timeout, retries or initializer; output to stderr. */
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors(), 0, 0, 0, null, 0, null, List.of(),
-                    List.of(), System.err::println);
+                    List.of(), System.err::println, DEFAULT_MAX_MESSAGE_SIZE);
         }
 
         public Options {
@@ -98,42 +111,46 @@ public final class ProcessPool extends AbstractRunner {
             jvmOptions = List.copyOf(jvmOptions);
             AllowList.filterText(allowedClasses); // fails now on a malformed pattern
             Objects.requireNonNull(log, "log");
+            if (maxMessageSize <= 0 || maxMessageSize > Wire.MAX_FRAME) {
+                throw new IllegalArgumentException("maxMessageSize must be between 1 and " + Wire.MAX_FRAME
+                        + " bytes, got " + maxMessageSize);
+            }
         }
 
         /** These options with {@code n} workers. */
         public Options withWorkers(int n) {
             return new Options(n, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
-                    initializer, allowedClasses, jvmOptions, log);
+                    initializer, allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /** Replace each worker after {@code max} tasks plus a random 0 to {@code jitter} more. */
         public Options withMaxTasksPerWorker(int max, int jitter) {
             return new Options(workers, max, jitter, maxWorkerMemory, taskTimeout, retries, initializer,
-                    allowedClasses, jvmOptions, log);
+                    allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /** Replace a worker, before its next task, once its resident memory is past {@code bytes}. */
         public Options withMaxWorkerMemory(long bytes) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, bytes, taskTimeout, retries, initializer,
-                    allowedClasses, jvmOptions, log);
+                    allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /** Kill a task's worker, and fail the task, once it has run for {@code timeout}. */
         public Options withTaskTimeout(Duration timeout) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, timeout, retries,
-                    initializer, allowedClasses, jvmOptions, log);
+                    initializer, allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /** Run a task again, up to {@code n} more times, when its worker crashes under it (idempotent tasks). */
         public Options withRetries(int n) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, n,
-                    initializer, allowedClasses, jvmOptions, log);
+                    initializer, allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /** Run {@code init} once in each worker, before its first task; if it fails, the worker does not start. */
         public Options withInitializer(Task<?> init) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
-                    init, allowedClasses, jvmOptions, log);
+                    init, allowedClasses, jvmOptions, log, maxMessageSize);
         }
 
         /**
@@ -144,19 +161,28 @@ public final class ProcessPool extends AbstractRunner {
             List<String> all = new ArrayList<>(allowedClasses);
             all.addAll(List.of(patterns));
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
-                    initializer, all, jvmOptions, log);
+                    initializer, all, jvmOptions, log, maxMessageSize);
         }
 
         /** Start workers with these extra JVM options. */
         public Options withJvmOptions(String... options) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
-                    initializer, allowedClasses, List.of(options), log);
+                    initializer, allowedClasses, List.of(options), log, maxMessageSize);
+        }
+
+        /**
+         * Let frames of up to {@code bytes} cross (at most 512 MiB); a result over it fails its task
+         * with a {@link MessageTooLargeException} instead of costing the worker its memory.
+         */
+        public Options withMaxMessageSize(long bytes) {
+            return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
+                    initializer, allowedClasses, jvmOptions, log, bytes);
         }
 
         /** Send the workers' output lines to {@code sink} instead of stderr. */
         public Options withLog(Consumer<String> sink) {
             return new Options(workers, maxTasksPerWorker, maxTasksJitter, maxWorkerMemory, taskTimeout, retries,
-                    initializer, allowedClasses, jvmOptions, sink);
+                    initializer, allowedClasses, jvmOptions, sink, maxMessageSize);
         }
     }
 
@@ -193,7 +219,7 @@ public final class ProcessPool extends AbstractRunner {
         this.options = options;
         ServerSocketChannel server;
         try {
-            Path dir = Files.createTempDirectory("simul-pool-",
+            Path dir = Files.createTempDirectory(StaleFolders.prefix(), // simul-pool-PID-: see StaleFolders
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             socketPath = dir.resolve("s");
             dir.toFile().deleteOnExit(); // for a JVM that exits without closing the pool; the socket first
@@ -218,6 +244,11 @@ public final class ProcessPool extends AbstractRunner {
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The pool's socket, for tests. */
+    Path socketPath() {
+        return socketPath;
+    }
 
     /** The options this pool runs with. */
     public Options options() {

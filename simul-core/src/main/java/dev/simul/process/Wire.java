@@ -31,7 +31,7 @@ import java.util.Set;
 final class Wire {
 
     // Parent to worker.
-    static final byte INIT = 1;      // utf filter, long maxRss, value initializer (or null)
+    static final byte INIT = 1;      // utf filter, long maxRss, long maxMessage, value initializer (or null)
     static final byte TASK = 2;      // long id, value task
     static final byte DEFINE = 3;    // long fnId, value fn
     static final byte CALL = 4;      // long id, long fnId, value input
@@ -90,6 +90,17 @@ final class Wire {
         /** The class names this stream's reader has been told of, and those told in the frame being built. */
         private final Set<String> named = new HashSet<>();
         private final List<String> naming = new ArrayList<>();
+        /** The largest frame this stream may build ({@link #limit}); checked as the buffer grows. */
+        private int limit = MAX_FRAME;
+
+        /**
+         * Frames longer than {@code maxBytes} are refused as they grow, with {@link FrameTooLarge}, before the
+         * buffer grows past the limit: a value far over it costs at most the limit in memory, not its own size
+         * twice over. The caller then {@linkplain #abandon abandons} the frame.
+         */
+        void limit(int maxBytes) {
+            limit = maxBytes;
+        }
 
         /** Objects written from now on name their classes to the reader, and record them in {@code into}. */
         void naming(AllowList.Learned into) {
@@ -104,6 +115,9 @@ final class Wire {
 
         void end() throws IOException {
             int length = size - frameStart - 4;
+            if (length > limit) {
+                throw new FrameTooLarge(length, limit); // one that fit the buffer it had, without growing
+            }
             if (length > MAX_FRAME) {
                 size = frameStart;
                 frameStart = -1;
@@ -302,7 +316,12 @@ final class Wire {
 
         private void ensure(int more) {
             if (size + more > bytes.length) {
+                int start = Math.max(frameStart, 0);
+                if ((long) size + more - start - 4 > limit) { // the length prefix is not the frame's
+                    throw new FrameTooLarge((long) size + more - start - 4, limit);
+                }
                 long wanted = Math.max((long) bytes.length * 2, (long) size + more);
+                wanted = Math.min(wanted, Math.max((long) size + more, (long) start + limit + 64));
                 if (wanted > MAX_FRAME + 64L) {
                     wanted = Math.max((long) size + more, MAX_FRAME + 64L);
                 }
@@ -311,6 +330,22 @@ final class Wire {
                 }
                 bytes = java.util.Arrays.copyOf(bytes, (int) wanted);
             }
+        }
+    }
+
+    /**
+     * A frame that grew past its stream's {@link Out#limit}. Unchecked, because it is thrown from the grow path
+     * of every {@code put}, and reaches the caller through Java serialization unchanged (an IOException there
+     * would be written into the stream first). {@code bytes} is how far the frame had got, not its full size.
+     */
+    static final class FrameTooLarge extends RuntimeException {
+        final long bytes;
+        final int limit;
+
+        FrameTooLarge(long bytes, int limit) {
+            super("a frame of at least " + bytes + " bytes is over the limit of " + limit, null, false, false);
+            this.bytes = bytes;
+            this.limit = limit;
         }
     }
 

@@ -134,12 +134,14 @@ final class Worker {
 
     // ---- frames out ----
 
-    /** Queues INIT: the allow-list, the memory limit and the initializer. */
-    void init(String filterText, long maxRss, Task<?> initializer) throws IOException {
+    /** Queues INIT: the allow-list, the memory limit, the largest frame either side sends, the initializer. */
+    void init(String filterText, long maxRss, long maxMessage, Task<?> initializer) throws IOException {
         out.naming(learned);
         out.begin(Wire.INIT);
         out.putUtf(filterText);
         out.putLong(maxRss);
+        out.putLong(maxMessage);
+        out.limit((int) Math.min(maxMessage, Wire.MAX_FRAME)); // what goes out later too: tasks, inputs
         try {
             out.putValue(initializer);
             out.end();
@@ -180,6 +182,9 @@ final class Worker {
                 out.putValue(task);
             }
             out.end();
+        } catch (Wire.FrameTooLarge e) {
+            out.abandon();
+            throw new MessageTooLargeException("the task (or its input)", -1, e.limit);
         } catch (Throwable e) { // a StackOverflowError on a deep graph too: the frame must not go out
             out.abandon();
             throw e;

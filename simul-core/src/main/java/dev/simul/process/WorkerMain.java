@@ -28,8 +28,18 @@ import java.util.concurrent.LinkedBlockingQueue;
  * that the pool's JVM died, even by SIGKILL (the kernel closes a dead process's files), so no worker outlives its
  * pool. Nothing else watches stdin: HotSpot waits up to 300 ms, at exit, for threads blocked in native reads.
  *
- * <p>Everything the tasks print goes to the worker's stdout and stderr, which the pool forwards to its log; the
- * protocol has the socket to itself.
+ * <p>Dying "at once" is not {@code Runtime.halt}: halt stops the JVM at a safepoint, and a task in a long counted
+ * loop compiled by C2 reaches none until the loop ends (the worker runs Serial GC, which keeps no safepoint poll in
+ * counted loops): its worker outlived the pool by the rest of its task, seconds. The worker has the kernel kill it
+ * instead ({@link #die}).
+ *
+ * <p>A result or error whose frame would pass the pool's maximum message size (sent in INIT) is not sent: the task
+ * fails with a {@link MessageTooLargeException} naming both sizes, and the worker carries on. A result's frame grows
+ * to 32 MiB at most before the result is measured without keeping its bytes, so refusing one costs little memory.
+ *
+ * <p>Everything the tasks print goes to the worker's stdout and stderr, which the pool forwards to its log, line by
+ * line; the protocol has the socket to itself. After each task both streams are flushed and end with a newline, so
+ * that what a task printed reaches the log with the task, and its last line is not glued to whatever comes next.
  */
 public final class WorkerMain {
 
@@ -47,6 +57,10 @@ public final class WorkerMain {
     private final Thread main = Thread.currentThread();
     private ObjectInputFilter filter = AllowList.filter("!*");
     private long maxRss;
+    /** The largest frame the pool accepts (INIT); larger answers become errors. */
+    private long maxMessage = Wire.MAX_FRAME;
+    private final Output stdout;
+    private final Output stderr;
     private long running = -1; // guarded by runningLock
     private long lastBegun = -1; // guarded by runningLock
     private boolean stopped; // guarded by runningLock; STOP came: begin nothing more
@@ -55,9 +69,11 @@ public final class WorkerMain {
     private volatile boolean closing;
     private Thread reader;
 
-    private WorkerMain(SocketChannel channel) {
+    private WorkerMain(SocketChannel channel, Output stdout, Output stderr) {
         this.channel = channel;
         this.in = new Wire.In(channel);
+        this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     /** Arguments: the pool's socket path and this worker's id; the token arrives on stdin. */
@@ -70,18 +86,72 @@ public final class WorkerMain {
         if (token.length != Wire.TOKEN_BYTES) {
             Runtime.getRuntime().halt(0); // the pool went away before we started
         }
-        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
-        WorkerMain worker = new WorkerMain(channel);
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
+        } catch (IOException e) {
+            // Most often the pool died as we started (no one listens); else the pool logs this line as the reason.
+            System.err.println("simul worker: cannot connect to the pool's socket: " + e);
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        Output stdout = new Output(System.out, java.io.FileDescriptor.out);
+        Output stderr = new Output(System.err, java.io.FileDescriptor.err);
+        System.setOut(stdout.stream);
+        System.setErr(stderr.stream);
+        WorkerMain worker = new WorkerMain(channel, stdout, stderr);
         worker.out.begin(Wire.HELLO);
         worker.out.putInt(Integer.parseInt(args[1]));
         worker.out.write(token, 0, token.length);
         worker.out.end();
-        worker.out.flushTo(channel);
-        int status = worker.serve();
+        int status;
+        try {
+            worker.out.flushTo(channel);
+            status = worker.serve();
+        } catch (IOException e) {
+            if (!worker.closing) {
+                if (!(e instanceof java.io.EOFException)) {
+                    System.err.println("simul worker: " + e); // a broken protocol, say: the pool logs why
+                    System.err.flush();
+                }
+                die(); // the connection ended before INIT, or while an answer went out: the pool is gone
+            }
+            throw e;
+        }
         worker.closeQuietly();
-        System.out.flush();
-        System.err.flush();
+        stdout.endTask();
+        stderr.endTask();
         System.exit(status); // System.exit, not halt: a trainer writes its AOT cache at a normal exit
+    }
+
+    /**
+     * Ends this JVM now, its pool being gone. {@code Runtime.halt} stops the JVM at a safepoint, which a task in a
+     * C2-compiled counted loop does not reach until the loop ends: with Serial GC, counted loops keep no safepoint
+     * poll unless the JVM runs with {@code -XX:+UseCountedLoopSafepoints}. Without that flag the worker has the
+     * kernel kill it instead: SIGKILL from a {@code kill} process, which needs nothing from this JVM. Halt remains
+     * the fallback, where there is no {@code kill} to run. (A JVM cannot send itself SIGKILL: {@code
+     * sun.misc.Signal.raise} refuses a signal without a handler, and a native {@code kill} through the FFM API
+     * waits for the same safepoint on its first call.)
+     */
+    static void die() {
+        if (!safepointsInLoops()) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid()))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS); // killed meanwhile, as a rule
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                // no kill command here: halt it is
+            }
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Whether every loop polls for safepoints in this JVM, so that halt is prompt (from its command line). */
+    private static boolean safepointsInLoops() {
+        return ProcessHandle.current().info().arguments()
+                .map(args -> java.util.Arrays.asList(args).contains("-XX:+UseCountedLoopSafepoints")).orElse(false);
     }
 
     /** Closes the connection and lets the reader thread end, so that nothing holds up the exit. */
@@ -104,6 +174,8 @@ public final class WorkerMain {
         }
         filter = AllowList.filter(Wire.getUtf(init));
         maxRss = init.getLong();
+        maxMessage = Math.min(init.getLong(), Wire.MAX_FRAME);
+        out.limit((int) maxMessage);
         // Reading from now on, the initializer included: the connection's end (the pool's death) is seen at once.
         reader = Thread.ofPlatform().daemon().name("simul-worker-reader").start(this::readFrames);
         try {
@@ -117,6 +189,8 @@ public final class WorkerMain {
             flush();
             return 1;
         }
+        stdout.endTask(); // what the initializer printed is its own, not the first task's
+        stderr.endTask();
         Thread.interrupted(); // an initializer's interrupt is not the first task's
         out.begin(Wire.READY);
         out.putLong(ProcessHandle.current().pid());
@@ -172,7 +246,7 @@ public final class WorkerMain {
             }
         } catch (IOException | InterruptedException e) {
             if (!closing) {
-                Runtime.getRuntime().halt(0); // the pool is gone
+                die(); // the pool is gone
             }
         } finally {
             frames.add(END);
@@ -286,24 +360,168 @@ public final class WorkerMain {
                 Thread.interrupted(); // a late cancel of this task must not reach the next one
                 cancelled.remove(id);
             }
+            stdout.endTask();
+            stderr.endTask();
         }
         if (failure == null) {
-            out.begin(Wire.RESULT);
-            out.putLong(id);
-            try {
-                out.putValue(result);
-                out.end();
+            failure = sendResult(id, result);
+            if (failure == null) {
                 return;
-            } catch (IOException | RuntimeException notSerializable) {
-                out.abandon();
-                failure = new java.io.NotSerializableException("the task's result, a "
-                        + result.getClass().getName() + ", cannot be sent back: " + notSerializable.getMessage());
             }
+            result = null; // an unsendable result may be most of the heap: let it go before the error is written
         }
+        sendError(id, failure);
+    }
+
+    /**
+     * A result's frame grows to this size at first; one that would pass it is measured before it is encoded in
+     * full. A result far over the maximum message size then costs no buffer of the maximum's size (the heap may
+     * be mostly the result itself: 600 MB in 1 GiB), and one under it costs a counting pass more.
+     */
+    private static final int PROBE_BYTES = 32 << 20;
+
+    /** Writes RESULT for job {@code id}; if it cannot be, writes nothing and returns why (else null). */
+    private Throwable sendResult(long id, Object result) throws IOException {
+        try {
+            try {
+                out.limit((int) Math.min(maxMessage, PROBE_BYTES));
+                encodeResult(id, result);
+                return null;
+            } catch (Wire.FrameTooLarge probe) {
+                out.abandon();
+                flush(); // also drops the buffer
+            } finally {
+                out.limit((int) maxMessage);
+            }
+            long size = encodedSize(result);
+            if (size > maxMessage || maxMessage <= PROBE_BYTES) {
+                return new MessageTooLargeException("the task's result", size, maxMessage);
+            }
+            encodeResult(id, result);
+            return null;
+        } catch (Wire.FrameTooLarge tooLarge) {
+            out.abandon();
+            flush();
+            return new MessageTooLargeException("the task's result", encodedSize(result), maxMessage);
+        } catch (OutOfMemoryError oom) { // survivable only in a worker without -XX:+ExitOnOutOfMemoryError
+            out.abandon();
+            flush();
+            return new MessageTooLargeException("the task's result, a " + result.getClass().getName() + ",",
+                    -1, maxMessage, oom);
+        } catch (IOException | RuntimeException notSerializable) {
+            out.abandon();
+            return new java.io.NotSerializableException("the task's result, a " + result.getClass().getName()
+                    + ", cannot be sent back: " + notSerializable.getMessage());
+        }
+    }
+
+    private void encodeResult(long id, Object result) throws IOException {
+        out.begin(Wire.RESULT);
+        out.putLong(id);
+        out.putValue(result);
+        out.end();
+    }
+
+    /**
+     * Writes ERROR for job {@code id}. An exception too large to send (a message of gigabytes, say) goes as its
+     * class name, the start of its message and a note, which always fit.
+     */
+    private void sendError(long id, Throwable failure) throws IOException {
         out.begin(Wire.ERROR);
         out.putLong(id);
-        out.putError(failure);
+        try {
+            out.putError(failure);
+            out.end();
+            return;
+        } catch (Wire.FrameTooLarge | OutOfMemoryError tooLarge) {
+            out.abandon();
+            flush();
+        }
+        String message = String.valueOf(failure.getMessage());
+        Throwable shown = new MessageTooLargeException("the task's exception, a " + failure.getClass().getName()
+                + " (" + message.substring(0, Math.min(message.length(), 200)) + "...),", -1, maxMessage);
+        out.begin(Wire.ERROR);
+        out.putLong(id);
+        out.putError(shown);
         out.end();
+    }
+
+    /**
+     * The size {@code value} takes in a frame, counted without keeping the bytes (as {@link Wire.Out#putValue}
+     * writes it), or -1 if it cannot be counted. Only for a value found too large: it serializes it again.
+     */
+    static long encodedSize(Object value) {
+        long header = 4 + 1 + 8 + 1 + 4; // length, type, id, value tag, value length
+        try {
+            return switch (value) {
+                case byte[] b -> header + b.length;
+                case String s -> header + s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                default -> {
+                    Counter counter = new Counter();
+                    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(counter)) {
+                        o.writeObject(value);
+                    }
+                    yield header + counter.count;
+                }
+            };
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            return -1;
+        }
+    }
+
+    /** Counts what is written to it, and keeps none of it. */
+    private static final class Counter extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /**
+     * A stream the tasks print to (System.out or System.err), which knows whether the last byte written ended a
+     * line. The pool forwards output line by line: a task's last line without a newline would wait, unseen, for
+     * whatever is printed next, and be glued to it (to a crash report, say).
+     */
+    static final class Output extends java.io.FilterOutputStream {
+        final java.io.PrintStream stream;
+        private volatile boolean atLineStart = true;
+
+        /** In place of {@code original}, writing to the same file descriptor, in the same charset. */
+        Output(java.io.PrintStream original, java.io.FileDescriptor fd) {
+            super(new java.io.BufferedOutputStream(new java.io.FileOutputStream(fd), 8192));
+            original.flush();
+            // Autoflush, as the JVM's own streams: a line printed reaches the pool when it ends.
+            stream = new java.io.PrintStream(this, true, original.charset());
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            atLineStart = b == '\n';
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (len > 0) {
+                atLineStart = b[off + len - 1] == '\n';
+            }
+        }
+
+        /** After a task: ends its last line if it did not, and flushes. */
+        void endTask() {
+            if (!atLineStart) {
+                stream.write('\n');
+            }
+            stream.flush();
+        }
     }
 
     private void answer(byte type, long id) throws IOException {
