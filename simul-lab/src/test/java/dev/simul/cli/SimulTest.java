@@ -274,15 +274,35 @@ class SimulTest {
 
     @Test
     void versionAndInfoLoadOnlyWhatTheyNeed() throws Exception {
+        // picocli's engine (CommandLine and its 170 nested classes) stays unloaded; the verifier of Simul loads
+        // the two exception classes it throws, which is cheap.
         Result version = runJvm(List.of("-Xlog:class+load=info"), "--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).contains("simul 0.1.0").doesNotContain("dev.simul.lab.", "dev.simul.runner.",
+        assertThat(version.out()).contains("simul 0.1.0").doesNotContain("picocli.CommandLine source", "dev.simul.lab.", "dev.simul.runner.",
                 "dev.simul.cli.LabCommand", "dev.simul.cli.InfoCommand", "com.fasterxml.");
         Result info = runJvm(List.of("-Xlog:class+load=info"), "info");
         assertThat(info.status()).isZero();
         assertThat(info.out()).contains("dev.simul.cli.InfoCommand", "Socket(s):")
-                .doesNotContain("dev.simul.cli.LabCommand", "dev.simul.cli.FetchCommand", "dev.simul.runner.",
+                .doesNotContain("picocli.CommandLine source", "dev.simul.cli.LabCommand", "dev.simul.cli.FetchCommand", "dev.simul.runner.",
                         "com.fasterxml.", "java.lang.management.", "me.tongfei.");
+    }
+
+    @Test
+    void whatMainAnswersWithoutPicocliIsWhatPicocliWouldPrint() {
+        for (String[] args : new String[][] {{"--version"}, {"-V"}, {"info"}, {"info", "--json"}}) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Integer status = Simul.quick(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            Result parsed = run(args);
+            assertThat(status).as(String.join(" ", args)).isEqualTo(parsed.status()).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).isEqualTo(parsed.out());
+            assertThat(err.toString()).isEqualTo(parsed.err()).isEmpty();
+        }
+        for (String[] args : new String[][] {{}, {"info", "--help"}, {"info", "--json", "--json"}, {"--version", "x"},
+                {"--verbose", "info"}, {"lab"}}) {
+            assertThat(Simul.quick(args, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+                    .as(String.join(" ", args)).isNull();
+        }
     }
 
     /** A local server: {@code /gone.txt} answers 404, every other path its own name. */
