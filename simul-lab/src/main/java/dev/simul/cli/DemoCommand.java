@@ -42,7 +42,8 @@ final class DemoCommand implements Runnable {
                 completionCandidates = LabCommand.Modes.class)
         String mode;
 
-        @Option(names = "--workers", paramLabel = "N", description = "workers (default: the mode's default)")
+        @Option(names = "--workers", paramLabel = "N", description = "workers (default: the mode's default; at most 10,000, and 4 per processor for"
+                        + " processes)")
         Integer workers;
 
         @Option(names = "--scale", paramLabel = "F", defaultValue = "1",
@@ -52,7 +53,7 @@ final class DemoCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
-            Options.checkPositive(spec, "--workers", workers);
+            Options.checkWorkers(spec, "--workers", workers, List.of(mode));
             Options.checkScale(spec, scale);
             PrintWriter out = spec.commandLine().getOut();
             try (Runner runner = workers == null ? Runners.of(mode) : Runners.of(mode, workers)) {

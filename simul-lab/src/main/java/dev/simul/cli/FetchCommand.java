@@ -7,7 +7,9 @@ import dev.simul.lab.fetch.Fetcher;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,8 @@ final class FetchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URLS_FILE", description = "the list of URLs")
+    @Parameters(index = "0", paramLabel = "URLS_FILE",
+            description = "the list of URLs: a file, a pipe such as <(...), or - for standard input")
     Path urlsFile;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true,
@@ -62,21 +65,16 @@ final class FetchCommand implements Callable<Integer> {
     boolean overwrite;
 
     /** The longest URL list read: at some 100 bytes a URL, over half a million URLs. */
-    static final long MAX_LIST_BYTES = 64L * 1024 * 1024;
+    static final int MAX_LIST_BYTES = 64 * 1024 * 1024;
 
     @Override
     public Integer call() throws Exception {
         Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
-        int processors = Runtime.getRuntime().availableProcessors();
-        boolean processes = mode.equals(ProcessesMode.NAME);
-        int most = processes ? 4 * processors : Fetch.MAX_CONCURRENCY; // a worker JVM costs far more than a thread
-        if (concurrency == null) {
-            concurrency = processes ? Math.min(DEFAULT_CONCURRENCY, processors) : DEFAULT_CONCURRENCY;
+        if (concurrency == null) { // a worker JVM costs far more than a thread: at most one per processor unless told
+            concurrency = mode.equals(ProcessesMode.NAME)
+                    ? Math.min(DEFAULT_CONCURRENCY, Runtime.getRuntime().availableProcessors()) : DEFAULT_CONCURRENCY;
         }
-        if (concurrency < 1 || concurrency > most) {
-            throw Options.usage(spec, "--concurrency must be between 1 and " + most + " for " + mode + ", got "
-                    + concurrency);
-        }
+        Options.checkWorkers(spec, "--concurrency", concurrency, List.of(mode));
         if (retries < 0 || retries > 20) {
             throw Options.usage(spec, "--retries must be between 0 and 20, got " + retries);
         }
@@ -114,18 +112,31 @@ final class FetchCommand implements Callable<Integer> {
         return summary.failures() == 0 ? 0 : 1;
     }
 
-    /** The lines of URLS_FILE, if it is a readable UTF-8 text file within {@link #MAX_LIST_BYTES}. */
+    /**
+     * The lines of URLS_FILE, if it is UTF-8 text within {@link #MAX_LIST_BYTES}: a file, a pipe ({@code <(...)},
+     * {@code /dev/stdin}) or, for {@code -}, standard input, as wget's {@code -i -} reads it.
+     */
     private List<String> readList() {
+        boolean stdin = urlsFile.toString().equals("-");
         try {
-            if (!Files.isRegularFile(urlsFile)) {
+            if (!stdin && (!Files.exists(urlsFile) || Files.isDirectory(urlsFile))) {
                 throw Options.usage(spec, "cannot read URLS_FILE " + urlsFile + ": " + (Files.exists(urlsFile)
                         ? "not a file" : "no such file"));
             }
-            if (Files.size(urlsFile) > MAX_LIST_BYTES) {
+            byte[] bytes;
+            if (stdin) {
+                bytes = System.in.readNBytes(MAX_LIST_BYTES + 1); // not closed: standard input is not ours
+            } else {
+                try (InputStream in = Files.newInputStream(urlsFile)) {
+                    bytes = in.readNBytes(MAX_LIST_BYTES + 1); // a pipe has no size to check first
+                }
+            }
+            if (bytes.length > MAX_LIST_BYTES) {
                 throw Options.usage(spec, "URLS_FILE " + urlsFile + " is over " + MAX_LIST_BYTES / (1024 * 1024)
                         + " MB");
             }
-            return Files.readAllLines(urlsFile, StandardCharsets.UTF_8);
+            // newDecoder() reports malformed input, where new String(bytes, UTF_8) would replace it.
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
         } catch (CharacterCodingException e) {
             throw Options.usage(spec, "URLS_FILE " + urlsFile + " is not UTF-8 text");
         } catch (IOException e) {

@@ -23,8 +23,13 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        print(spec.commandLine().getOut(), json);
+        return 0;
+    }
+
+    /** Prints the machine, as text or as JSON ({@link Simul#main} calls this directly for a plain {@code info}). */
+    static void print(PrintWriter out, boolean json) throws Exception {
         Machine machine = Machine.current();
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.mapper().writeValueAsString(machine));
         } else {
@@ -37,6 +42,5 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
     }
 }

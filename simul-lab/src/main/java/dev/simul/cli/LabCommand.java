@@ -12,16 +12,15 @@ import dev.simul.lab.workload.Workloads;
 import dev.simul.runner.Runners;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,8 +44,9 @@ final class LabCommand implements Callable<Integer> {
     List<String> modes = Runners.modes();
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "workers for threads (default: one per processor) and the virtual-thread limit"
-                    + " (default: none)")
+            description = "workers for threads (default: one per processor), processes (default: one per"
+                    + " processor) and the virtual-thread limit (default: none); at most 10,000, and 4 per processor"
+                    + " for processes")
     Integer workers;
 
     @Option(names = "--repeat", paramLabel = "K", defaultValue = "3",
@@ -73,6 +73,16 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "also write every measured run as CSV")
     Path csv;
 
+    /** Lists the workloads below the help of {@code lab}: they are known only once their classes load. */
+    static void addFooter(CommandLine lab) {
+        List<String> lines = new ArrayList<>();
+        lines.add("%nWorkloads (sizes and durations are the seeds' times --scale):");
+        for (String name : Workloads.names()) {
+            lines.add("  %-10s %s".formatted(name, Workloads.of(name).description()));
+        }
+        lab.getCommandSpec().usageMessage().footer(lines.toArray(String[]::new));
+    }
+
     /** The mode names, for picocli's help. */
     static final class Modes implements Iterable<String> {
         @Override
@@ -85,14 +95,14 @@ final class LabCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options.checkNames(spec, "workload", workloads, Workloads.names());
         Options.checkNames(spec, "mode", modes, Runners.modes());
-        Options.checkPositive(spec, "--workers", workers);
+        Options.checkWorkers(spec, "--workers", workers, modes);
         Options.checkPositive(spec, "--repeat", repeat);
         Options.checkScale(spec, scale);
         if (!(warmup >= 0) || warmup > 3600) {
             throw Options.usage(spec, "--warmup must be 0 to 3600 seconds, got " + warmup);
         }
-        Options.checkWritable(spec, "--json", json);
-        Options.checkWritable(spec, "--csv", csv);
+        OutputFile.check(spec, "--json", json);
+        OutputFile.check(spec, "--csv", csv);
         Options.checkDistinct(spec, json, "--json", csv, "--csv");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
@@ -150,16 +160,8 @@ final class LabCommand implements Callable<Integer> {
         return downloads;
     }
 
-    private interface WriteTo {
-        void write(Writer out) throws IOException;
-    }
-
-    private void write(Path file, WriteTo body) {
-        try (Writer out = Files.newBufferedWriter(file)) {
-            body.write(out);
-            spec.commandLine().getErr().println("simul lab: wrote " + file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + Options.reason(e), e);
-        }
+    private void write(Path file, OutputFile.Body body) {
+        OutputFile.write(file, body);
+        spec.commandLine().getErr().println("simul lab: wrote " + file);
     }
 }

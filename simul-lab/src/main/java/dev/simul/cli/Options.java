@@ -1,11 +1,9 @@
 package dev.simul.cli;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import dev.simul.process.ProcessesMode;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -38,39 +36,49 @@ final class Options {
         }
     }
 
-    static void checkScale(CommandSpec spec, double scale) {
-        if (!(scale > 0) || scale > 100) {
-            throw usage(spec, "--scale must be above 0 and at most 100, got " + scale);
-        }
+    /**
+     * The most workers any mode is given: far above what any of them runs well with (platform threads reserve a
+     * stack each; a virtual-thread limit this high is no limit), so a count above it is a typo or a runaway script.
+     */
+    static final int MAX_WORKERS = 10_000;
+
+    /**
+     * Worker JVMs per processor at most: each is a JVM of its own (tens of MB, and a second of CPU to start) that
+     * wants a core; past a few per processor they only queue for the cores and fill the memory.
+     */
+    static final int MAX_PROCESSES_PER_PROCESSOR = 4;
+
+    /** The most workers {@code mode} is given. */
+    static int maxWorkers(String mode) {
+        return mode.equals(ProcessesMode.NAME)
+                ? MAX_PROCESSES_PER_PROCESSOR * Runtime.getRuntime().availableProcessors() : MAX_WORKERS;
     }
 
     /**
-     * Fails now, before any work, if {@code file} could not be written later, so that nothing measured is lost:
-     * an existing file must open for writing (it is not truncated), a new one must be creatable (a probe file is
-     * created and deleted beside it).
+     * Fails unless {@code value} is null or between 1 and the bound of every mode in {@code modes}, naming the
+     * tightest bound it is over.
      */
-    static void checkWritable(CommandSpec spec, String option, Path file) {
-        if (file == null) {
+    static void checkWorkers(CommandSpec spec, String option, Integer value, List<String> modes) {
+        checkPositive(spec, option, value);
+        if (value == null) {
             return;
         }
-        Path absolute = file.toAbsolutePath();
-        Path folder = absolute.getParent();
-        String problem = null;
-        try {
-            if (Files.isDirectory(absolute)) {
-                problem = "it is a folder";
-            } else if (folder == null || !Files.isDirectory(folder)) {
-                problem = "folder " + folder + " does not exist";
-            } else if (Files.exists(absolute)) {
-                FileChannel.open(absolute, StandardOpenOption.WRITE).close();
-            } else {
-                Files.delete(Files.createTempFile(folder, ".simul-", ".probe"));
+        String tightest = null;
+        for (String mode : modes) {
+            if (value > maxWorkers(mode) && (tightest == null || maxWorkers(mode) < maxWorkers(tightest))) {
+                tightest = mode;
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            problem = reason(e);
         }
-        if (problem != null) {
-            throw usage(spec, "cannot write " + option + " " + file + ": " + problem);
+        if (tightest != null) {
+            throw usage(spec, String.format(Locale.ROOT, "%s must be at most %,d for %s%s, got %d", option,
+                    maxWorkers(tightest), tightest, tightest.equals(ProcessesMode.NAME)
+                            ? " (" + MAX_PROCESSES_PER_PROCESSOR + " per processor)" : "", value));
+        }
+    }
+
+    static void checkScale(CommandSpec spec, double scale) {
+        if (!(scale > 0) || scale > 100) {
+            throw usage(spec, "--scale must be above 0 and at most 100, got " + scale);
         }
     }
 

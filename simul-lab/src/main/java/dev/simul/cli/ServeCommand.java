@@ -77,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
                     .formatted(images, size, size, need >> 20) + " heap (%,d MB): serve fewer or smaller images, or"
                     .formatted(Runtime.getRuntime().maxMemory() >> 20) + " give it more with SIMUL_JAVA_OPTS=-Xmx...");
         }
+        if (host.isBlank()) { // the resolver would pick an address, and the URL printed would have no host
+            throw Options.usage(spec, "--host must not be empty: 127.0.0.1 serves this machine only, 0.0.0.0 every"
+                    + " network interface");
+        }
         try {
             InetAddress.getByName(host); // before the images are made; the loop binds it
         } catch (UnknownHostException e) {

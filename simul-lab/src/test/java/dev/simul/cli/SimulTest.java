@@ -1,11 +1,15 @@
 package dev.simul.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -14,7 +18,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,7 +35,7 @@ class SimulTest {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Simul.commandLine();
+        CommandLine cli = Simul.commandLine(args); // only the subcommand named, as main() builds it
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int status = cli.execute(args);
@@ -70,6 +78,9 @@ class SimulTest {
                 {"lab", "--image-server", "http://127.0.0.1:1", "--workloads", "cpu"},
                 {"serve", "--images", "100000", "--size", "4096"},
                 {"frobnicate"},
+                {},
+                {"--verbose"},
+                {"fetch", "-o", "/tmp"},
         };
         for (String[] args : cases) {
             Result r = run(args);
@@ -80,6 +91,219 @@ class SimulTest {
         assertThat(run("lab", "--modes", "fibers").err())
                 .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop,"
                         + " processes (see 'simul lab --help')\n");
+    }
+
+    @Test
+    void noCommandNamesTheCommandsAndExits2() {
+        Result r = run();
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("simul: name a command: lab, info, demo, serve, fetch, help (see 'simul"
+                + " --help')\n");
+    }
+
+    @Test
+    void everyWorkerCountHasABoundNamedInItsError() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        String[][] cases = {
+                {"demo", "countdown", "--mode", "processes", "--workers", "100000"},
+                {"demo", "countdown", "--mode", "virtual", "--workers", "100000", "--scale", "0.001"},
+                {"demo", "countdown", "--mode", "threads", "--workers", "10001", "--scale", "0.001"},
+                {"lab", "--workers", "100000"},
+                {"lab", "--modes", "processes", "--workers", "" + (4 * processors + 1)},
+                {"lab", "--modes", "virtual", "--workers", "10001", "--workloads", "countdown", "--scale", "0.001",
+                        "--warmup", "0", "--repeat", "1"},
+                {"fetch", "pom.xml", "-o", "/tmp", "--mode", "processes", "--concurrency", "" + (4 * processors + 1)},
+        };
+        for (String[] args : cases) {
+            Result r = run(args);
+            assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+            assertThat(r.err()).as(String.join(" ", args)).containsPattern("at most [0-9,]+ for [a-z]+");
+        }
+        assertThat(run("demo", "countdown", "--mode", "processes", "--workers", "100000").err())
+                .isEqualTo("simul demo countdown: --workers must be at most " + 4 * processors + " for processes"
+                        + " (4 per processor), got 100000 (see 'simul demo countdown --help')\n");
+        assertThat(run("lab", "--modes", "threads", "--workers", "10001").err())
+                .startsWith("simul lab: --workers must be at most 10,000 for threads, got 10001");
+        // At the bound, it runs.
+        Result atBound = run("demo", "countdown", "--mode", "processes", "--workers", "1", "--scale", "0.001");
+        assertThat(atBound.status()).as(atBound.err()).isZero();
+    }
+
+    @Test
+    void serveRefusesAnEmptyHost() {
+        // Before, "--host=" bound an address of the resolver's choice and printed http://:8000/index.json.
+        for (String host : new String[] {"", " "}) {
+            Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> run("serve", "--port", "0", "--host=" + host));
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err()).startsWith("simul serve: --host must not be empty");
+            assertThat(r.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOutputFileThatOpensButCannotBeWrittenIsRefusedBeforeTheLabRuns() {
+        // /proc/version opens for writing (as root), and every write to it fails: it was refused only at the end.
+        for (String option : new String[] {"--json", "--csv"}) {
+            Result r = run("lab", option, "/proc/version", "--workloads", "countdown", "--modes", "sequential",
+                    "--scale", "0.001", "--warmup", "0", "--repeat", "1");
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.out()).isEmpty(); // nothing ran
+            assertThat(r.err()).startsWith("simul lab: cannot write " + option + " /proc/version: ");
+            assertThat(r.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void labReplacesItsOutputFilesWholeAndLeavesNothingElse(@TempDir Path dir) throws Exception {
+        Path json = Files.writeString(dir.resolve("lab.json"), "old and longer than what replaces it? no matter");
+        Path csv = dir.resolve("lab.csv");
+        Result r = run("lab", "--workloads", "countdown", "--modes", "sequential", "--repeat", "1", "--warmup", "0",
+                "--scale", "0.001", "--json", json.toString(), "--csv", csv.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("results")).hasSize(1);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("lab.json", "lab.csv");
+        }
+    }
+
+    @Test
+    void aRefusedOutputFileLeavesNoProbeBehind(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("out"));
+        Result r = run("lab", "--json", folder.resolve("lab.json").toString(), "--csv", folder.toString());
+        assertThat(r.status()).isEqualTo(2);
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void fetchReadsTheListFromStandardInput(@TempDir Path dir) throws Exception {
+        HttpServer server = serve();
+        InputStream stdin = System.in;
+        try {
+            String urls = "http://127.0.0.1:" + server.getAddress().getPort() + "/a.txt\n";
+            System.setIn(new ByteArrayInputStream(urls.getBytes(StandardCharsets.UTF_8)));
+            Result r = run("fetch", "-", "-o", dir.resolve("out").toString(), "--mode", "threads");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(Files.readString(dir.resolve("out/a.txt"))).isEqualTo("/a.txt");
+            System.setIn(new ByteArrayInputStream(new byte[] {(byte) 0xff, (byte) 0xfe, 'x', '\n'}));
+            Result binary = run("fetch", "-", "-o", dir.resolve("out").toString());
+            assertThat(binary.status()).isEqualTo(2);
+            assertThat(binary.err()).isEqualTo("simul fetch: URLS_FILE - is not UTF-8 text (see 'simul fetch"
+                    + " --help')\n");
+        } finally {
+            System.setIn(stdin);
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void fetchReadsTheListFromAPipe(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("urls.fifo"); // what <(...) and /dev/stdin name: not a regular file
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        HttpServer server = serve();
+        try {
+            String urls = "http://127.0.0.1:" + server.getAddress().getPort() + "/b.txt\n";
+            CompletableFuture<Path> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.writeString(fifo, urls); // blocks until fetch opens the pipe
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Result r = run("fetch", fifo.toString(), "-o", dir.resolve("out").toString(), "--mode", "threads");
+            if (r.status() != 0) {
+                try (InputStream unblock = Files.newInputStream(fifo)) { // a fetch that never opened the pipe
+                    unblock.readAllBytes();
+                }
+            }
+            writer.join();
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(Files.readString(dir.resolve("out/b.txt"))).isEqualTo("/b.txt");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** Runs the CLI in a JVM of its own, as the {@code simul} launcher does, and returns what it printed. */
+    private static Result runJvm(List<String> jvmOptions, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("--enable-native-access=ALL-UNNAMED"); // as the jar's manifest says (jline, under fetch's bar)
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Simul.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
+                "/dev/null"))).start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out, err.join());
+    }
+
+    @Test
+    void theLoopsDebugWarningsShowOnlyWithVerbose(@TempDir Path dir) throws Exception {
+        // Without --add-exports the loop's coroutines fall back to virtual threads, and the loop logs a WARNING
+        // about it: a stand-in for its slow-callback warning, which a user saw in fetch's progress bar.
+        HttpServer server = serve();
+        try {
+            Path list = Files.write(dir.resolve("urls.txt"),
+                    List.of("http://127.0.0.1:" + server.getAddress().getPort() + "/a.txt"));
+            Result quiet = runJvm(List.of(), "fetch", list.toString(), "-o", dir.resolve("q").toString(), "--mode",
+                    "loop");
+            assertThat(quiet.status()).as(quiet.err()).isZero();
+            assertThat(quiet.err()).doesNotContain("WARNING", "coroutines run on virtual threads");
+            Result verbose = runJvm(List.of(), "fetch", list.toString(), "-o", dir.resolve("v").toString(),
+                    "--mode", "loop", "--verbose");
+            assertThat(verbose.status()).as(verbose.err()).isZero();
+            assertThat(verbose.err()).contains("WARNING", "coroutines run on virtual threads");
+            Result first = runJvm(List.of(), "--verbose", "fetch", list.toString(), "-o",
+                    dir.resolve("v2").toString(), "--mode", "loop");
+            assertThat(first.err()).contains("coroutines run on virtual threads");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void versionAndInfoLoadOnlyWhatTheyNeed() throws Exception {
+        // picocli's engine (CommandLine and its 170 nested classes) stays unloaded; the verifier of Simul loads
+        // the two exception classes it throws, which is cheap.
+        Result version = runJvm(List.of("-Xlog:class+load=info"), "--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).contains("simul 0.1.0").doesNotContain("picocli.CommandLine source", "dev.simul.lab.", "dev.simul.runner.",
+                "dev.simul.cli.LabCommand", "dev.simul.cli.InfoCommand", "com.fasterxml.");
+        Result info = runJvm(List.of("-Xlog:class+load=info"), "info");
+        assertThat(info.status()).isZero();
+        assertThat(info.out()).contains("dev.simul.cli.InfoCommand", "Socket(s):")
+                .doesNotContain("picocli.CommandLine source", "dev.simul.cli.LabCommand", "dev.simul.cli.FetchCommand", "dev.simul.runner.",
+                        "com.fasterxml.", "java.lang.management.", "me.tongfei.");
+    }
+
+    @Test
+    void whatMainAnswersWithoutPicocliIsWhatPicocliWouldPrint() {
+        for (String[] args : new String[][] {{"--version"}, {"-V"}, {"info"}, {"info", "--json"}}) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Integer status = Simul.quick(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            Result parsed = run(args);
+            assertThat(status).as(String.join(" ", args)).isEqualTo(parsed.status()).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).isEqualTo(parsed.out());
+            assertThat(err.toString()).isEqualTo(parsed.err()).isEmpty();
+        }
+        for (String[] args : new String[][] {{}, {"info", "--help"}, {"info", "--json", "--json"}, {"--version", "x"},
+                {"--verbose", "info"}, {"lab"}}) {
+            assertThat(Simul.quick(args, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+                    .as(String.join(" ", args)).isNull();
+        }
     }
 
     /** A local server: {@code /gone.txt} answers 404, every other path its own name. */

@@ -39,15 +39,19 @@ public record Machine(String cpuModel, Integer sockets, Integer coresPerSocket, 
     static Machine read(Path root) {
         Topology topology = Topology.read(root);
         int available = Runtime.getRuntime().availableProcessors();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Long memInfo = memTotal(root);
         return new Machine(cpuModel(root), topology.sockets, topology.coresPerSocket, topology.threadsPerCore,
                 topology.logical > 0 ? topology.logical : available, available,
-                memInfo != null ? memInfo : os.getTotalMemorySize(),
+                memInfo != null ? memInfo : memoryFromJvm(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("os.arch"),
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                         + System.getProperty("java.runtime.version"));
+    }
+
+    /** Physical memory as the JVM's management beans see it, if /proc/meminfo does not say: they are slow to load. */
+    private static long memoryFromJvm() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
     }
 
     /** Physical cores, or null if unknown. */
