@@ -166,7 +166,11 @@ final class Manager {
         try {
             action.run();
         } finally {
-            busy = workers.stream().anyMatch(w -> !w.dead && !w.inFlight.isEmpty());
+            boolean any = false;
+            for (Worker w : workers) { // a plain loop: this runs after every step, on the pool's hot path
+                any |= !w.inFlight.isEmpty();
+            }
+            busy = any;
             for (Runnable outcome; (outcome = outcomes.poll()) != null; ) {
                 outcome.run(); // a callback that submits or shuts down posts a step of its own
             }
