@@ -14,7 +14,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,9 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * workers killed as fast as they start, and connections that never say HELLO. Like {@link ProcessPoolHardeningTest},
  * tasks are lambdas of this class that capture only strings and numbers; how often a task ran is counted with
  * files, since tasks run in other JVMs.
- *
- * <p>Some of these hold only once the pool's side is done (the lead's rewrite): the kill storm, the JVM's own
- * complaint when no worker can start, the silent connections, and a crash's last lines. Each says so.
  */
 @Timeout(120)
 @EnabledOnOs(OS.LINUX)
@@ -53,15 +49,6 @@ class ProcessPoolFaultsTest {
 
     private ProcessPool.Options options(int workers) {
         return ProcessPool.Options.defaults().withWorkers(workers).withLog(log::add);
-    }
-
-    static long pid() {
-        return ProcessHandle.current().pid();
-    }
-
-    /** Appends a line to {@code file}: one line per run of the task that calls it. */
-    static void countRun(String file) throws IOException {
-        Files.writeString(Path.of(file), "ran\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Alive and not a zombie (an exited process its new parent has not reaped yet). */
@@ -217,7 +204,7 @@ class ProcessPoolFaultsTest {
     @Test
     void aResultOverTheMaximumMessageSizeFailsItsTaskNamingBothSizesAndTheWorkerCarriesOn() throws Exception {
         try (ProcessPool pool = new ProcessPool(options(1).withMaxMessageSize(1 << 20))) {
-            long worker = pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS);
+            long worker = pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS);
             Handle<byte[]> bytes = pool.submit(() -> new byte[3 << 20]);
             assertThatThrownBy(() -> bytes.get(30, SECONDS)).isInstanceOf(ExecutionException.class).cause()
                     .isInstanceOf(MessageTooLargeException.class)
@@ -231,7 +218,7 @@ class ProcessPoolFaultsTest {
                     .satisfies(e -> assertThat(((MessageTooLargeException) e).size()).isGreaterThan(4L << 20));
             // Under the limit, from the same worker.
             assertThat(pool.submit(() -> new byte[1000]).get(30, SECONDS)).hasSize(1000);
-            assertThat(pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS)).as("the same worker")
+            assertThat(pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS)).as("the same worker")
                     .isEqualTo(worker);
         }
         assertThat(log).noneSatisfy(line -> assertThat(line).contains("OutOfMemoryError"));
@@ -240,14 +227,14 @@ class ProcessPoolFaultsTest {
     @Test
     void anExceptionOverTheMaximumMessageSizeStillFailsItsTaskWithItsClassAndTheWorkerCarriesOn() throws Exception {
         try (ProcessPool pool = new ProcessPool(options(1).withMaxMessageSize(1 << 20))) {
-            long worker = pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS);
+            long worker = pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS);
             Handle<Object> h = pool.submit(() -> {
                 throw new IllegalStateException("y".repeat(3 << 20));
             });
             assertThatThrownBy(() -> h.get(30, SECONDS)).cause().isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("java.lang.IllegalStateException (yyy")
                     .hasMessageContaining("maximum message size of 1 MiB");
-            assertThat(pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS)).isEqualTo(worker);
+            assertThat(pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS)).isEqualTo(worker);
         }
     }
 
@@ -255,7 +242,7 @@ class ProcessPoolFaultsTest {
     @Test
     void aSixHundredMegabyteResultFromAWorkerWithAGibibyteHeapFailsItsTaskAndTheWorkerCarriesOn() throws Exception {
         try (ProcessPool pool = new ProcessPool(options(1).withJvmOptions("-Xmx1g"))) {
-            long worker = pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS);
+            long worker = pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS);
             Handle<byte[]> h = pool.submit(() -> new byte[600 << 20]);
             assertThatThrownBy(() -> h.get(60, SECONDS)).cause().isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("the task's result is 600 MiB")
@@ -265,7 +252,7 @@ class ProcessPoolFaultsTest {
             assertThatThrownBy(() -> longs.get(60, SECONDS)).cause().isInstanceOf(MessageTooLargeException.class)
                     .hasMessageContaining("the task's result is 600 MiB")
                     .hasMessageContaining("maximum message size of 256 MiB");
-            assertThat(pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS)).as("the same worker")
+            assertThat(pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS)).as("the same worker")
                     .isEqualTo(worker);
         }
     }
@@ -308,9 +295,10 @@ class ProcessPoolFaultsTest {
     }
 
     /**
-     * A crash's last lines are its own: not the tail of another task's output (here, 100 MB without a newline).
-     * Holds once the pool keeps a worker's tail per task (parent side, the lead's rewrite); the worker's newline
-     * already keeps the crash's own line whole.
+     * After a task that printed 100 MB without a newline, a crash's own line still arrives whole: the worker ends
+     * each task's output with a newline, and the pool cuts the long line. (The crash report's last lines are the
+     * worker's, not the task's: output comes through a pipe and answers through a socket, so the pool cannot tell
+     * which task printed a line.)
      */
     @Test
     void aCrashsOwnLineArrivesWholeAfterAnEarlierTasksOutputWithoutNewline() throws Exception {
@@ -344,16 +332,15 @@ class ProcessPoolFaultsTest {
     /** The map's work: counts its run in a file named by its input, in {@code dir}. */
     static Fn<Integer, Integer> counted(String dir) {
         return x -> {
-            countRun(dir + "/" + x);
+            ProcessPoolHardeningTest.countRun(dir + "/" + x);
             return x * 2;
         };
     }
 
     /**
      * Issue 12: SIGKILL of any worker, starting ones included, every 100 ms during a map with 3 retries. Every task
-     * succeeds, none runs more than retries + 1 times. Needs the pool to tell a worker killed from outside from
-     * one that cannot start (parent side, the lead's rewrite): today three starting workers killed in a row fail
-     * every queued task with "no worker could start".
+     * succeeds, none runs more than retries + 1 times: a worker killed from outside is not one that cannot start
+     * (the old pool failed every queued task with "no worker could start" after three killed in a row).
      */
     @Test
     @Timeout(300)
@@ -456,8 +443,8 @@ class ProcessPoolFaultsTest {
     // ---- 5. silent connections ----
 
     /**
-     * Connections that never say HELLO cost the pool no thread each (today: a platform thread for up to 10 s),
-     * and the pool still runs tasks. Parent side, the lead's rewrite.
+     * Connections that never say HELLO cost the pool no thread each (the old pool gave each a platform thread for
+     * up to 10 s), and the pool still runs tasks.
      */
     @Test
     @Timeout(60)
@@ -467,14 +454,14 @@ class ProcessPoolFaultsTest {
         // Each task on a fresh worker: the second connects after the silent ones, so its answer means that the
         // pool has accepted all of them.
         try (ProcessPool pool = new ProcessPool(options(1).withMaxTasksPerWorker(1, 0))) {
-            long first = pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS);
+            long first = pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS);
             int before = threads.getThreadCount();
             threads.resetPeakThreadCount();
             try {
                 for (int i = 0; i < 200; i++) {
                     silent.add(SocketChannel.open(UnixDomainSocketAddress.of(pool.socketPath())));
                 }
-                long second = pool.submit(ProcessPoolFaultsTest::pid).get(30, SECONDS);
+                long second = pool.submit(ProcessPoolHardeningTest::pid).get(30, SECONDS);
                 assertThat(second).as("a fresh worker").isNotEqualTo(first);
                 int peak = threads.getPeakThreadCount();
                 assertThat(peak - before).as("threads added at peak (before: %d, now %d)", before,
