@@ -1,5 +1,6 @@
 package dev.simul.process;
 
+import dev.simul.serial.AllowList;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.Scheduled;
 import dev.simul.runner.Promise;
@@ -310,7 +311,7 @@ final class Manager {
      * submitted, whose results and exceptions come from it ({@link AllowList}).
      */
     private void learn(Worker w) {
-        filter.learnClasses(w.learned.classes);
+        filter.learnClasses(w.learned.classes());
         filter.learnPackages(w.learned.codePackages());
         w.learned.clear();
     }

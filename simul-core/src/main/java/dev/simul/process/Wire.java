@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InvalidClassException;
+import dev.simul.serial.AllowList;
+import dev.simul.serial.Serial;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -204,10 +206,7 @@ final class Wire {
                     put(learned == null ? T_OBJECT : T_OBJECT_NAMING);
                     int lengthAt = size;
                     putInt(0);
-                    try (ObjectOutputStream out = learned == null ? new ObjectOutputStream(this)
-                            : new Recording(this, learned)) {
-                        out.writeObject(v);
-                    }
+                    Serial.write(v, this, learned);
                     int length = size - lengthAt - 4;
                     bytes[lengthAt] = (byte) (length >>> 24);
                     bytes[lengthAt + 1] = (byte) (length >>> 16);
@@ -215,7 +214,7 @@ final class Wire {
                     bytes[lengthAt + 3] = (byte) length;
                     if (learned != null) {
                         List<String> fresh = new ArrayList<>();
-                        for (String name : learned.classes) {
+                        for (String name : learned.classes()) {
                             if (!named.contains(name) && !naming.contains(name)) {
                                 fresh.add(name);
                             }
@@ -514,31 +513,7 @@ final class Wire {
 
     static Object deserialize(byte[] bytes, ObjectInputFilter filter, ClassLoader loader)
             throws IOException, ClassNotFoundException {
-        long[] tooLong = {-1};
-        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(bytes), loader)) {
-            // An array is allocated from its declared length before its elements are read: a few bytes could
-            // ask for gigabytes. Every element takes at least a byte of the payload, so no honest array is
-            // longer than the payload.
-            in.setObjectInputFilter(info -> {
-                if (info.arrayLength() > bytes.length) {
-                    tooLong[0] = info.arrayLength();
-                    return ObjectInputFilter.Status.REJECTED;
-                }
-                return filter.checkInput(info);
-            });
-            return in.readObject();
-        } catch (InvalidClassException e) {
-            if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
-                String reason = tooLong[0] >= 0
-                        ? "an array of " + tooLong[0] + " elements in a payload of " + bytes.length + " bytes"
-                        : filter instanceof AllowList.Filter allow ? allow.takeReason()
-                        + " (a pool allows more with Options.withAllowedClasses)" : "refused by the filter";
-                InvalidClassException clear = new InvalidClassException("deserialization refused: " + reason);
-                clear.initCause(e);
-                throw clear;
-            }
-            throw e;
-        }
+        return Serial.deserialize(bytes, filter, loader);
     }
 
     /** A task's exception as {@link Out#putError} wrote it: rebuilt if allowed, else described. */
@@ -560,46 +535,5 @@ final class Wire {
             }
         }
         return new RemoteTaskException(className, message, trace, "it is not serializable");
-    }
-
-    /** Serializes as usual, noting each class written and each piece of submitted code. */
-    private static final class Recording extends ObjectOutputStream {
-        private final AllowList.Learned learned;
-
-        Recording(OutputStream out, AllowList.Learned learned) throws IOException {
-            super(out);
-            this.learned = learned;
-            enableReplaceObject(true);
-        }
-
-        @Override
-        protected void annotateClass(Class<?> c) {
-            learned.wrote(c);
-        }
-
-        @Override
-        protected Object replaceObject(Object o) {
-            learned.wrote(o); // a lambda arrives here already replaced by its SerializedLambda
-            return o;
-        }
-    }
-
-    /** Resolves classes through a given loader (the application's), as a worker's tasks need. */
-    private static final class LoaderInputStream extends ObjectInputStream {
-        private final ClassLoader loader;
-
-        LoaderInputStream(java.io.InputStream in, ClassLoader loader) throws IOException {
-            super(in);
-            this.loader = loader;
-        }
-
-        @Override
-        protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            try {
-                return Class.forName(desc.getName(), false, loader);
-            } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.simul.process;
 
+import dev.simul.serial.AllowList;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.Scheduled;
 import dev.simul.task.Fn;

@@ -1,5 +1,6 @@
 package dev.simul.process;
 
+import dev.simul.serial.AllowList;
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.simul.process;
 
+import dev.simul.serial.AllowList;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.simul.process;
+package dev.simul.serial;
 
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Which classes a pool and its workers deserialize: the JDK's plain value, collection and exception types, simul's
+ * Which classes a runner that ships work to other JVMs (a process pool and its workers, a cluster's members)
+ * deserializes: the JDK's plain value, collection and exception types, simul's
  * own classes, the patterns the pool's owner adds ({@code com.acme.**}), and what the submitted work brought with
  * it; everything else is refused, as are graphs past the size limits. Java serialization runs code of whatever
  * class a payload names, so a class must be known before a payload may name it: that is what keeps a crafted
@@ -29,20 +30,20 @@ import java.util.regex.Pattern;
  * <p>Patterns follow {@link ObjectInputFilter.Config#createFilter}: {@code a.b.C} one class, {@code a.b.*} a
  * package, {@code a.b.**} a package and its subpackages. Arrays are checked by their element class.
  */
-final class AllowList {
+public final class AllowList {
 
     /**
      * The JDK classes tasks commonly carry. {@code java.net.URL} is left out on purpose: hashing one resolves its
      * host, the first step of a well-known gadget chain; {@code java.net.URI} is the safe way to carry an address.
      */
-    static final List<String> JDK = List.of(
+    public static final List<String> JDK = List.of(
             "java.lang.*", "java.lang.invoke.SerializedLambda", "java.math.*", "java.time.*", "java.time.chrono.*",
             "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.util.regex.Pattern",
             "java.io.*", "java.nio.file.*", "java.nio.charset.*", "!java.net.URL", "java.net.*",
             "java.net.http.HttpTimeoutException", "java.net.http.HttpConnectTimeoutException", "dev.simul.**");
 
     /** Graph limits: generous for real data, small enough that a crafted graph cannot exhaust memory. */
-    static final String LIMITS = "maxdepth=200;maxrefs=10000000;maxarray=268435456";
+    public static final String LIMITS = "maxdepth=200;maxrefs=10000000;maxarray=268435456";
 
     private static final Pattern VALID = Pattern.compile("!?[\\p{javaJavaIdentifierPart}.$]+(\\.\\*\\*?)?");
 
@@ -54,7 +55,7 @@ final class AllowList {
      *
      * @throws IllegalArgumentException for a pattern that is not a class name, package or {@code !} exclusion
      */
-    static String filterText(List<String> extra) {
+    public static String filterText(List<String> extra) {
         List<String> parts = new ArrayList<>();
         parts.add(LIMITS);
         for (String pattern : extra) {
@@ -71,7 +72,7 @@ final class AllowList {
     }
 
     /** The filter that {@link #filterText} describes; it remembers, per thread, the last class it refused. */
-    static Filter filter(String text) {
+    public static Filter filter(String text) {
         List<String> exclusions = new ArrayList<>();
         for (String part : text.split(";")) {
             if (part.startsWith("!") && !part.equals("!*")) {
@@ -89,7 +90,7 @@ final class AllowList {
      * A filter that also allows what submitted work brought ({@link #learn}), and can say which class it refused,
      * for an error message that helps. Learning is safe from any thread; it only ever adds.
      */
-    static final class Filter implements ObjectInputFilter {
+    public static final class Filter implements ObjectInputFilter {
         private final ObjectInputFilter patterns;
         /** The patterns' explicit refusals ({@code !java.net.URL}): learning never overrides them. */
         private final ObjectInputFilter exclusions;
@@ -103,12 +104,12 @@ final class AllowList {
         }
 
         /** Allows these classes from now on, by name. */
-        void learnClasses(Collection<String> names) {
+        public void learnClasses(Collection<String> names) {
             classes.addAll(names);
         }
 
         /** Allows every class of these packages (not their subpackages) from now on. */
-        void learnPackages(Collection<String> names) {
+        public void learnPackages(Collection<String> names) {
             packages.addAll(names);
         }
 
@@ -137,7 +138,7 @@ final class AllowList {
         }
 
         /** Why the last refusal on this thread happened, and clears it. */
-        String takeReason() {
+        public String takeReason() {
             String reason = lastRefused.get();
             lastRefused.remove();
             return reason != null ? reason : "refused by the allow-list";
@@ -148,11 +149,17 @@ final class AllowList {
      * What the pool's serialization of one value wrote: every class, and the submitted code's classes (a lambda's
      * declaring class, a class implementing {@code Task} or {@code Fn}), whose packages make results.
      */
-    static final class Learned {
-        final Set<String> classes = new LinkedHashSet<>();
-        final Set<String> code = new LinkedHashSet<>();
+    public static final class Learned {
+        private final Set<String> classes = new LinkedHashSet<>();
+        private final Set<String> code = new LinkedHashSet<>();
 
-        void wrote(Class<?> c) {
+        /** Every class written, by name, in the order first written. */
+        public Set<String> classes() {
+            return classes;
+        }
+
+        /** Notes a class written. */
+        public void wrote(Class<?> c) {
             while (c.isArray()) {
                 c = c.getComponentType();
             }
@@ -161,7 +168,8 @@ final class AllowList {
             }
         }
 
-        void wrote(Object o) {
+        /** Notes an object written: a lambda or a task names the submitted code. */
+        public void wrote(Object o) {
             if (o instanceof SerializedLambda lambda) {
                 code.add(lambda.getCapturingClass().replace('/', '.'));
             } else if (o instanceof Task<?> || o instanceof Fn<?, ?>) {
@@ -170,7 +178,7 @@ final class AllowList {
         }
 
         /** The packages of the code classes. */
-        List<String> codePackages() {
+        public List<String> codePackages() {
             List<String> out = new ArrayList<>();
             for (String name : code) {
                 int dot = name.lastIndexOf('.');
@@ -179,7 +187,8 @@ final class AllowList {
             return out;
         }
 
-        void clear() {
+        /** Forgets everything noted. */
+        public void clear() {
             classes.clear();
             code.clear();
         }

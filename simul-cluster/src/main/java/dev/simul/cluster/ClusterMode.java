@@ -1,0 +1,30 @@
+package dev.simul.cluster;
+
+import dev.simul.runner.Mode;
+import dev.simul.runner.Runner;
+
+/**
+ * Registers the {@code cluster} mode: {@link ClusterRunner}, on an embedded member of its own, or on the cluster
+ * whose members {@code SIMUL_CLUSTER} names ({@code host:port,...}).
+ */
+public final class ClusterMode extends Mode {
+
+    /** The mode's name. */
+    public static final String NAME = "cluster";
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public ClusterMode() {
+        super(NAME, "the members of a Hazelcast cluster", 60);
+    }
+
+    /** One worker per available processor on an embedded member. */
+    @Override
+    public int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public Runner create(int workers) {
+        return new ClusterRunner(ClusterRunner.Options.fromEnvironment().withWorkers(workers));
+    }
+}

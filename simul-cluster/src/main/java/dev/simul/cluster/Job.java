@@ -1,0 +1,161 @@
+package dev.simul.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import dev.simul.serial.AllowList;
+import dev.simul.serial.Serial;
+import dev.simul.task.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * One attempt at a task, as it travels to a member: the task serialized by simul ({@link Serial}), the classes it
+ * carries, which the member then allows ({@link AllowList}, as a worker process does), and the submitter's own
+ * allowed patterns. Hazelcast carries the job itself, so its filter needs to know only this class; the task inside
+ * is read by simul's allow-list, on the member's thread that runs it.
+ *
+ * <p>Its answer is bytes: {@link Outcome}. Public with a no-argument constructor because Hazelcast makes one to
+ * read it; it is not API.
+ */
+public final class Job implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
+
+    private String id;
+    private byte[] task;
+    private String[] classes;
+    private String[] allowed;
+    private transient HazelcastInstance instance;
+
+    /** For Hazelcast, which reads the fields in. */
+    public Job() {
+    }
+
+    Job(String id, byte[] task, List<String> classes, List<String> allowed) {
+        this.id = id;
+        this.task = task;
+        this.classes = classes.toArray(String[]::new);
+        this.allowed = allowed.toArray(String[]::new);
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The same task under a new id, for another attempt. */
+    Job again(String newId) {
+        return new Job(newId, task, Arrays.asList(classes), Arrays.asList(allowed));
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+        this.instance = instance;
+    }
+
+    @Override
+    public byte[] call() {
+        Host host = Host.of(instance);
+        if (host == null) {
+            return Outcome.error(new IllegalStateException("this member was not started by simul: it runs no task"));
+        }
+        if (!host.begin(id)) {
+            return Outcome.SKIPPED;
+        }
+        try {
+            AllowList.Filter filter = host.filter(Arrays.asList(allowed));
+            filter.learnClasses(Arrays.asList(classes));
+            Object value = Serial.deserialize(task, filter, host.loader());
+            if (!(value instanceof Task<?> t)) {
+                return Outcome.error(new IllegalArgumentException("a job carried a " + value.getClass().getName()
+                        + ", not a task"));
+            }
+            Object result;
+            try {
+                result = t.call();
+            } catch (Throwable thrown) {
+                return Outcome.error(thrown);
+            }
+            return Outcome.ok(result);
+        } catch (Throwable unreadable) {
+            return Outcome.error(unreadable);
+        } finally {
+            host.end(id);
+        }
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(id);
+        out.writeByteArray(task);
+        out.writeStringArray(classes);
+        out.writeStringArray(allowed);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        id = in.readString();
+        task = in.readByteArray();
+        classes = in.readStringArray();
+        allowed = in.readStringArray();
+    }
+
+    /** A job's answer as bytes: a tag, then a result or an exception, each as simul serialized it. */
+    static final class Outcome {
+        static final byte OK = 0;
+        static final byte ERROR = 1;
+        static final byte SKIPPED_TAG = 2;
+        static final byte[] SKIPPED = {SKIPPED_TAG};
+
+        private Outcome() {
+        }
+
+        static byte[] ok(Object result) {
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                bytes.write(OK);
+                Serial.write(result, bytes, null);
+                return bytes.toByteArray();
+            } catch (IOException | RuntimeException e) {
+                return error(new java.io.NotSerializableException("the task's result cannot be sent back: " + e));
+            }
+        }
+
+        /** The exception's class, message and trace as text, then the exception itself if it serializes. */
+        static byte[] error(Throwable t) {
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes);
+                out.writeByte(ERROR);
+                out.writeUTF(t.getClass().getName());
+                out.writeUTF(clip(t.getMessage() == null ? "" : t.getMessage()));
+                StringWriter trace = new StringWriter();
+                t.printStackTrace(new PrintWriter(trace));
+                out.writeUTF(clip(trace.toString()));
+                byte[] serialized;
+                try {
+                    serialized = Serial.serialize(t, null);
+                } catch (IOException | RuntimeException notSerializable) {
+                    serialized = new byte[0];
+                }
+                out.writeInt(serialized.length);
+                out.write(serialized);
+                out.flush();
+                return bytes.toByteArray();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // writing to memory does not fail
+            }
+        }
+
+        /** writeUTF takes at most 65,535 bytes: a longer text is cut (a character takes at most 3). */
+        private static String clip(String s) {
+            return s.length() > 20_000 ? s.substring(0, 20_000) + "..." : s;
+        }
+    }
+}
