@@ -138,9 +138,10 @@ public final class WorkerMain {
      * Takes a lambda of this class through the way a first task takes (Java serialization, the allow-list, the
      * lambda's class made anew from its {@code SerializedLambda}, its call), while the connection is made: that
      * path's code runs cold the first time (it spins classes, which the AOT cache does not hold), and a fresh
-     * worker's first task spent 25-50 ms on it. Only its own bytes are read here; a failure costs nothing.
+     * worker's first task spent 25-50 ms on it. Only its own bytes are read here. Says whether it went through; a
+     * failure only leaves the first task to pay, as before.
      */
-    static void warmUp() {
+    static boolean warmUp() {
         try {
             Task<Integer> probe = () -> 1;
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -149,9 +150,9 @@ public final class WorkerMain {
             }
             Object read = Wire.deserialize(bytes.toByteArray(), AllowList.filter(AllowList.filterText(List.of())),
                     WorkerMain.class.getClassLoader());
-            ((Task<?>) read).call();
+            return Integer.valueOf(1).equals(((Task<?>) read).call());
         } catch (Exception | LinkageError e) {
-            // the first task pays, as before
+            return false;
         }
     }
 
