@@ -174,57 +174,54 @@ final class Wire {
             putBytes(s.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** A value with its tag: compact for the common types, Java serialization for the rest. */
+        /**
+         * A value with its tag: compact for the common types, Java serialization for the rest. An if-chain, not a
+         * pattern switch: a pattern switch links through an invokedynamic whose class the JVM spins at run time,
+         * which cost a fresh worker 6-9 ms on its first answer (the AOT cache does not hold such classes).
+         */
         void putValue(Object v) throws IOException {
-            switch (v) {
-                case null -> put(T_NULL);
-                case Integer i -> {
-                    put(T_INT);
-                    putInt(i);
-                }
-                case Long l -> {
-                    put(T_LONG);
-                    putLong(l);
-                }
-                case Double d -> {
-                    put(T_DOUBLE);
-                    putLong(Double.doubleToRawLongBits(d));
-                }
-                case Boolean b -> {
-                    put(T_BOOLEAN);
-                    put((byte) (b ? 1 : 0));
-                }
-                case String s when !hasLoneSurrogate(s) -> { // UTF-8 cannot carry a lone surrogate
-                    put(T_STRING);
-                    putUtf(s);
-                }
-                case byte[] b -> {
-                    put(T_BYTES);
-                    putBytes(b);
-                }
-                default -> {
-                    put(learned == null ? T_OBJECT : T_OBJECT_NAMING);
-                    int lengthAt = size;
-                    putInt(0);
-                    Serial.write(v, this, learned);
-                    int length = size - lengthAt - 4;
-                    bytes[lengthAt] = (byte) (length >>> 24);
-                    bytes[lengthAt + 1] = (byte) (length >>> 16);
-                    bytes[lengthAt + 2] = (byte) (length >>> 8);
-                    bytes[lengthAt + 3] = (byte) length;
-                    if (learned != null) {
-                        List<String> fresh = new ArrayList<>();
-                        for (String name : learned.classes()) {
-                            if (!named.contains(name) && !naming.contains(name)) {
-                                fresh.add(name);
-                            }
+            if (v == null) {
+                put(T_NULL);
+            } else if (v instanceof Integer i) {
+                put(T_INT);
+                putInt(i);
+            } else if (v instanceof Long l) {
+                put(T_LONG);
+                putLong(l);
+            } else if (v instanceof Double d) {
+                put(T_DOUBLE);
+                putLong(Double.doubleToRawLongBits(d));
+            } else if (v instanceof Boolean b) {
+                put(T_BOOLEAN);
+                put((byte) (b ? 1 : 0));
+            } else if (v instanceof String s && !hasLoneSurrogate(s)) { // UTF-8 cannot carry a lone surrogate
+                put(T_STRING);
+                putUtf(s);
+            } else if (v instanceof byte[] b) {
+                put(T_BYTES);
+                putBytes(b);
+            } else {
+                put(learned == null ? T_OBJECT : T_OBJECT_NAMING);
+                int lengthAt = size;
+                putInt(0);
+                Serial.write(v, this, learned);
+                int length = size - lengthAt - 4;
+                bytes[lengthAt] = (byte) (length >>> 24);
+                bytes[lengthAt + 1] = (byte) (length >>> 16);
+                bytes[lengthAt + 2] = (byte) (length >>> 8);
+                bytes[lengthAt + 3] = (byte) length;
+                if (learned != null) {
+                    List<String> fresh = new ArrayList<>();
+                    for (String name : learned.classes()) {
+                        if (!named.contains(name) && !naming.contains(name)) {
+                            fresh.add(name);
                         }
-                        putInt(fresh.size());
-                        for (String name : fresh) {
-                            putUtf(name);
-                        }
-                        naming.addAll(fresh);
                     }
+                    putInt(fresh.size());
+                    for (String name : fresh) {
+                        putUtf(name);
+                    }
+                    naming.addAll(fresh);
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -20,7 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A worker of a {@link ProcessPool}: the entry point of each child JVM. Not for direct use.
  *
- * <p>It reads its token from stdin, connects to the pool's socket, says HELLO, runs the initializer, says READY,
+ * <p>It reads its token from stdin and connects to the pool's socket (at the same time, with a warm-up of the way
+ * a task is read: see {@link #warmUp}), says HELLO, runs the initializer, says READY,
  * then runs the tasks it receives one at a time, in order, on its main thread. A reader thread takes frames off
  * the socket as they come, so that a CANCEL can interrupt the running task (a SKIP, a cancel that does not
  * interrupt, only keeps a task from starting), and a STOP ({@code shutdownNow}) is answered at once with the last
@@ -83,16 +85,23 @@ public final class WorkerMain {
             System.err.println("simul worker: started by a process pool, not by hand");
             System.exit(2);
         }
+        // The connection is made on a thread of its own while this one reads the token and warms up: a JVM's
+        // first Unix-domain socket initializes the JDK's security providers (the socket classes keep a
+        // SecureRandom), tens of milliseconds of cold code that has nothing to do with the warm-up's.
+        java.util.concurrent.FutureTask<SocketChannel> connecting = new java.util.concurrent.FutureTask<>(
+                () -> SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
+        Thread.ofPlatform().daemon().name("simul-worker-connect").start(connecting);
         byte[] token = System.in.readNBytes(Wire.TOKEN_BYTES);
         if (token.length != Wire.TOKEN_BYTES) {
             Runtime.getRuntime().halt(0); // the pool went away before we started
         }
+        warmUp();
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
-        } catch (IOException e) {
+            channel = connecting.get();
+        } catch (java.util.concurrent.ExecutionException e) {
             // Most often the pool died as we started (no one listens); else the pool logs this line as the reason.
-            System.err.println("simul worker: cannot connect to the pool's socket: " + e);
+            System.err.println("simul worker: cannot connect to the pool's socket: " + e.getCause());
             System.err.flush();
             Runtime.getRuntime().halt(1);
             return;
@@ -124,6 +133,28 @@ public final class WorkerMain {
         stdout.endTask();
         stderr.endTask();
         System.exit(status); // System.exit, not halt: a trainer writes its AOT cache at a normal exit
+    }
+
+    /**
+     * Takes a lambda of this class through the way a first task takes (Java serialization, the allow-list, the
+     * lambda's class made anew from its {@code SerializedLambda}, its call), while the connection is made: that
+     * path's code runs cold the first time (it spins classes, which the AOT cache does not hold), and a fresh
+     * worker's first task spent 25-50 ms on it. Only its own bytes are read here. Says whether it went through; a
+     * failure only leaves the first task to pay, as before.
+     */
+    static boolean warmUp() {
+        try {
+            Task<Integer> probe = () -> 1;
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(probe);
+            }
+            Object read = Wire.deserialize(bytes.toByteArray(), AllowList.filter(AllowList.filterText(List.of())),
+                    WorkerMain.class.getClassLoader());
+            return Integer.valueOf(1).equals(((Task<?>) read).call());
+        } catch (Exception | LinkageError e) {
+            return false;
+        }
     }
 
     /**
