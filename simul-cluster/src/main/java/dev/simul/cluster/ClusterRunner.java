@@ -372,6 +372,7 @@ public final class ClusterRunner extends AbstractRunner {
     }
 
     private void send(Tracked t, Job job, Seat seat) {
+        boolean interrupted = Thread.interrupted(); // Hazelcast would drop the call: see withdrawUnstarted
         try {
             tasks.submitToMember(job, seat.member, new ExecutionCallback<byte[]>() {
                 @Override
@@ -386,6 +387,10 @@ public final class ClusterRunner extends AbstractRunner {
             });
         } catch (RuntimeException e) {
             failed(t, job, seat, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -520,10 +525,15 @@ public final class ClusterRunner extends AbstractRunner {
             seat = t.seat;
             id = t.job.id();
         }
+        boolean interrupted = Thread.interrupted(); // Hazelcast would drop the call: see withdrawUnstarted
         try {
             control.submitToMember(new Control(new String[] {id}, t.promise.interruptRequested()), seat.member);
         } catch (RuntimeException e) {
             // the member left: the task stops with it
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -564,6 +574,9 @@ public final class ClusterRunner extends AbstractRunner {
                 }
             }
         }
+        // Hazelcast drops an invocation made from an interrupted thread without a word, and the caller's
+        // interrupt is not ours: it is set aside for this wait, which is bounded, and put back after.
+        boolean interrupted = Thread.interrupted();
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (Map.Entry<Seat, List<Tracked>> e : sent.entrySet()) {
             List<Tracked> ts = e.getValue();
@@ -577,11 +590,14 @@ public final class ClusterRunner extends AbstractRunner {
                     }
                 }
             } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
                 break;
             } catch (ExecutionException | TimeoutException | RuntimeException unknown) {
                 // cannot tell: shutdownNow cancels them as running
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return withdrawn;
     }

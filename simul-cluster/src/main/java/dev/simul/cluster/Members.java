@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * How simul starts a Hazelcast member, safe by default: it binds one address (127.0.0.1 unless told), joins only
  * the members it is given (multicast and auto-detection off), under a cluster name; phone-home off; Hazelcast's
  * Java deserialization filter lets in only Hazelcast's and the JDK's classes and simul's two carriers, and what
- * they carry is read through simul's allow-list ({@link Job}); Hazelcast's own logging is quiet below warnings
+ * they carry is read through simul's allow-list ({@link Job}); Hazelcast's own logging is quiet below errors
  * unless the application configured it.
  */
 final class Members {
@@ -67,7 +67,8 @@ final class Members {
         JoinConfig joining = network.getJoin();
         joining.getMulticastConfig().setEnabled(false);
         joining.getAutoDetectionConfig().setEnabled(false);
-        joining.getTcpIpConfig().setEnabled(!join.isEmpty()).setMembers(List.copyOf(join));
+        // Always TCP/IP, even for a member that starts a cluster: members must agree on how they join.
+        joining.getTcpIpConfig().setEnabled(true).setMembers(List.copyOf(join));
         config.setLiteMember(workers == 0);
         if (workers > 0) {
             config.getMemberAttributeConfig().setAttribute(WORKERS, Integer.toString(workers));
@@ -87,18 +88,22 @@ final class Members {
         return config;
     }
 
-    /** Starts a member; Hazelcast's own log lines below warnings are hidden unless {@code verbose}. */
+    /** Starts a member; Hazelcast's own log lines below errors are hidden unless {@code verbose}. */
     static HazelcastInstance start(Config config, boolean verbose) {
         quiet(verbose);
         return Hazelcast.newHazelcastInstance(config);
     }
 
-    /** Hazelcast logs every step at INFO; keep that behind a flag, unless the application set a level itself. */
+    /**
+     * Hazelcast logs every step at INFO and warns of things simul chose (no join method for a cluster of one, no
+     * access to JDK internals); keep that behind a flag, unless the application set a level itself. simul tells
+     * member changes itself, a line each.
+     */
     private static synchronized void quiet(boolean verbose) {
         if (verbose) {
             HAZELCAST_LOG.setLevel(Level.INFO);
         } else if (HAZELCAST_LOG.getLevel() == null) {
-            HAZELCAST_LOG.setLevel(Level.WARNING);
+            HAZELCAST_LOG.setLevel(Level.SEVERE);
         }
     }
 
