@@ -66,7 +66,7 @@ public final class ClusterMember implements AutoCloseable {
     /** Starts a member and joins (or forms) its cluster. */
     public static ClusterMember start(Options options) {
         HazelcastInstance instance = Members.start(Members.config(options.clusterName(), options.host(),
-                options.port(), options.join(), options.workers(), options.allowed()), options.verbose());
+                options.port() == 0 ? Members.DEFAULT_PORT : options.port(), options.join(), options.workers(), options.allowed()), options.verbose());
         ClusterMember member = new ClusterMember(instance);
         instance.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {

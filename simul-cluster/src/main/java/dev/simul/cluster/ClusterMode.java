@@ -17,10 +17,10 @@ public final class ClusterMode extends Mode {
         super(NAME, "the members of a Hazelcast cluster", 60);
     }
 
-    /** One worker per available processor on an embedded member. */
+    /** One worker per available processor on an embedded member; as many as the members run when joining. */
     @Override
     public int defaultWorkers() {
-        return Runtime.getRuntime().availableProcessors();
+        return ClusterRunner.Options.fromEnvironment().workers();
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.simul.process.RemoteTaskException;
 import dev.simul.runner.AbstractRunner;
 import dev.simul.runner.Promise;
+import dev.simul.runner.Runner;
 import dev.simul.serial.AllowList;
 import dev.simul.serial.Serial;
 import java.io.ByteArrayInputStream;
@@ -66,8 +67,9 @@ public final class ClusterRunner extends AbstractRunner {
     /**
      * How a cluster runner runs.
      *
-     * @param workers        for an embedded member, the tasks it runs at once (its executor threads); ignored when
-     *                       joining a cluster, whose members say how many they run
+     * @param workers        the most tasks this runner runs at once: on an embedded member, its executor threads;
+     *                       when joining a cluster, a cap over all its members, {@link Runner#UNBOUNDED} for as
+     *                       many as they run (each member says how many)
      * @param members        addresses ({@code host:port}) of members of the cluster to join; empty for an embedded
      *                       member of its own
      * @param clusterName    the cluster's name (a member joins only a cluster of its name); an embedded cluster of
@@ -86,7 +88,10 @@ public final class ClusterRunner extends AbstractRunner {
         /** The environment variable the command line reads member addresses from: {@code host:port,...}. */
         public static final String ENVIRONMENT = "SIMUL_CLUSTER";
 
-        /** An embedded member with a worker per processor, no retries, member changes told on stderr. */
+        /**
+         * An embedded member with a worker per processor (when joining: no cap), no retries, member changes told
+         * on stderr.
+         */
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors(), List.of(), Members.DEFAULT_CLUSTER_NAME,
                     "127.0.0.1", 0, List.of(), false, line -> System.err.println("simul cluster: " + line));
@@ -100,7 +105,8 @@ public final class ClusterRunner extends AbstractRunner {
         public static Options fromEnvironment() {
             String value = System.getenv(ENVIRONMENT);
             Options options = defaults();
-            return value == null || value.isBlank() ? options : options.withMembers(Members.parseAddresses(value));
+            return value == null || value.isBlank() ? options
+                    : options.withMembers(Members.parseAddresses(value)).withWorkers(Runner.UNBOUNDED);
         }
 
         /** Checks every field. */
@@ -227,14 +233,18 @@ public final class ClusterRunner extends AbstractRunner {
      * @throws IllegalStateException if no member that runs tasks shows up
      */
     public ClusterRunner(Options options) {
-        this(options, Members.start(Members.config(
-                options.members().isEmpty() ? "simul-embedded-" + UUID.randomUUID() : options.clusterName(),
-                options.host(), 0, options.members(), options.members().isEmpty() ? options.workers() : 0,
-                options.allowedClasses()), options.verbose()));
+        this(options, Members.start(options.members().isEmpty()
+                // A cluster of one under a name of its own, on any free port: nobody joins it by mistake.
+                ? Members.config("simul-embedded-" + UUID.randomUUID(), options.host(), 0, List.of(),
+                        embeddedWorkers(options), options.allowedClasses())
+                // A lite member, which runs nothing, on a port from 5701 up as members' are (firewalls).
+                : Members.config(options.clusterName(), options.host(), Members.DEFAULT_PORT, options.members(), 0,
+                        options.allowedClasses()), options.verbose()));
     }
 
     private ClusterRunner(Options options, HazelcastInstance instance) {
-        super(ClusterMode.NAME, options.members().isEmpty() ? options.workers() : workersOf(instance, options));
+        super(ClusterMode.NAME, options.members().isEmpty() ? embeddedWorkers(options)
+                : Math.min(options.workers(), workersOf(instance, options)));
         this.options = options;
         this.instance = instance;
         this.embedded = options.members().isEmpty();
@@ -244,8 +254,19 @@ public final class ClusterRunner extends AbstractRunner {
         instance.getCluster().addMembershipListener(new Listener());
     }
 
+    /** An embedded member's threads: a member cannot have unbounded threads, so that means one per processor. */
+    private static int embeddedWorkers(Options options) {
+        return options.workers() == Runner.UNBOUNDED ? Runtime.getRuntime().availableProcessors() : options.workers();
+    }
+
     /** The workers of the members that run tasks, once one is there; shuts the instance down if none comes. */
     private static int workersOf(HazelcastInstance instance, Options options) {
+        if (instance.getCluster().getMembers().size() == 1) { // Hazelcast has tried every address: nobody answered
+            instance.shutdown();
+            throw new IllegalStateException("could not join cluster '" + options.clusterName() + "' at "
+                    + String.join(",", options.members()) + ": no member there answered under that cluster name"
+                    + " (check the addresses and the cluster name, and that members run: `simul member`)");
+        }
         long deadline = System.nanoTime() + MEMBER_WAIT.toNanos();
         while (true) {
             int sum = 0;
@@ -343,6 +364,9 @@ public final class ClusterRunner extends AbstractRunner {
                 if (draining) {
                     queue.clear();
                     break;
+                }
+                if (!embedded && inFlight.size() >= options.workers()) {
+                    break; // this runner's cap over the cluster
                 }
                 Seat best = null;
                 for (Seat seat : seats.values()) {

@@ -1,5 +1,6 @@
 package dev.simul.cluster;
 
+import dev.simul.runner.Runner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -166,7 +167,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Options for a runner that submits to this cluster from this JVM and runs no task itself. */
     public ClusterRunner.Options runnerOptions() {
-        return ClusterRunner.Options.defaults().withMembers(addresses()).withClusterName(clusterName);
+        return ClusterRunner.Options.defaults().withMembers(addresses()).withClusterName(clusterName)
+                .withWorkers(Runner.UNBOUNDED);
     }
 
     /** Kills the member at {@code address} at once (SIGKILL on Unix), as a machine that dies would go. */

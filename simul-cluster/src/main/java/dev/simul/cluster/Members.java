@@ -45,7 +45,8 @@ final class Members {
      *
      * @param clusterName the cluster it forms or joins
      * @param host        the address it binds and announces
-     * @param port        the first port it tries ({@code portCount} more after it), or 0 for 5701
+     * @param port        the first port it tries (up to 100 more after it), or 0 for any free port (a cluster of
+     *                    one, which nobody joins)
      * @param join        addresses of members to join ({@code host:port}); none for a cluster of its own
      * @param workers     tasks it runs at once; 0 for a lite member that runs none (a submitter)
      * @param allowed     classes or packages its tasks may carry besides the JDK's and simul's ({@link AllowList})
@@ -63,7 +64,7 @@ final class Members {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(port == 0 ? DEFAULT_PORT : port).setPortAutoIncrement(true).setPortCount(100);
+        network.setPort(port).setPortAutoIncrement(port != 0).setPortCount(100);
         JoinConfig joining = network.getJoin();
         joining.getMulticastConfig().setEnabled(false);
         joining.getAutoDetectionConfig().setEnabled(false);

@@ -25,9 +25,9 @@ class MembersContractTest extends ConcurrentRunnerContract {
         }
     }
 
-    /** The cluster's size: six workers, whatever the test asks for. */
+    /** A runner that runs at most {@code workers} tasks at once on the cluster's six workers. */
     @Override
     protected Runner newRunner(int workers) {
-        return new ClusterRunner(cluster.runnerOptions().withLog(line -> { }));
+        return new ClusterRunner(cluster.runnerOptions().withWorkers(workers).withLog(line -> { }));
     }
 }
