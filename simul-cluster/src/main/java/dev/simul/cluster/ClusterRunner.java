@@ -237,8 +237,9 @@ public final class ClusterRunner extends AbstractRunner {
                 // A cluster of one under a name of its own, on any free port: nobody joins it by mistake.
                 ? Members.config("simul-embedded-" + UUID.randomUUID(), options.host(), 0, List.of(),
                         embeddedWorkers(options), options.allowedClasses())
-                // A lite member, which runs nothing, on a port from 5701 up as members' are (firewalls).
-                : Members.config(options.clusterName(), options.host(), Members.DEFAULT_PORT, options.members(), 0,
+                // A lite member, which runs nothing, on any free port: it connects to the members itself, and a
+                // port of its own keeps it from being taken for the runner that had that port a moment before.
+                : Members.config(options.clusterName(), options.host(), 0, options.members(), 0,
                         options.allowedClasses()), options.verbose()));
     }
 

@@ -63,6 +63,9 @@ final class Members {
         // Join at once rather than after Hazelcast's 5 s of waiting for more members to show up.
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        // Nor wait, once joined, for a connection to every member, checked once a second: a connection opens when
+        // first used anyway, and this wait cost each runner that joins a second.
+        config.setProperty("hazelcast.connect.all.wait.seconds", "0");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(port != 0).setPortCount(100);
         JoinConfig joining = network.getJoin();
