@@ -96,6 +96,16 @@ public final class ClusterMember implements AutoCloseable {
         return member;
     }
 
+    /**
+     * Member addresses as users write them, {@code host:port,host:port} (a port left out is 5701), for
+     * {@code --join}, {@code --cluster} and {@code SIMUL_CLUSTER}.
+     *
+     * @throws IllegalArgumentException naming the entry that is not an address
+     */
+    public static List<String> parseAddresses(String text) {
+        return Members.parseAddresses(text);
+    }
+
     /** Where it listens, {@code host:port}: what other members and submitters join. */
     public String address() {
         return Members.address(instance.getCluster().getLocalMember());

@@ -165,6 +165,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** CPU time the members still running have used so far, where the OS tells (Linux, macOS, Windows). */
+    public Duration cpuTime() {
+        List<Process> all;
+        synchronized (members) {
+            all = new ArrayList<>(members.values());
+        }
+        Duration sum = Duration.ZERO;
+        for (Process p : all) {
+            sum = sum.plus(p.info().totalCpuDuration().orElse(Duration.ZERO));
+        }
+        return sum;
+    }
+
     /** Options for a runner that submits to this cluster from this JVM and runs no task itself. */
     public ClusterRunner.Options runnerOptions() {
         return ClusterRunner.Options.defaults().withMembers(addresses()).withClusterName(clusterName)

@@ -1,6 +1,11 @@
 package dev.simul.cli;
 
+import dev.simul.cluster.ClusterMember;
+import dev.simul.cluster.ClusterMode;
+import dev.simul.cluster.ClusterRunner;
 import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.ClusterSource;
+import dev.simul.lab.experiment.RunnerSource;
 import dev.simul.lab.experiment.Lab;
 import dev.simul.lab.experiment.LabConfig;
 import dev.simul.lab.machine.Machine;
@@ -32,6 +37,9 @@ import picocli.CommandLine.Spec;
                 + " speedup against sequential and CPU time, then a verdict per workload computed from the numbers.")
 final class LabCommand implements Callable<Integer> {
 
+    /** Member JVMs the cluster mode's cell starts when no cluster is given and --workers says nothing. */
+    static final int DEFAULT_LOCAL_MEMBERS = 2;
+
     @Spec
     CommandSpec spec;
 
@@ -45,8 +53,8 @@ final class LabCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "workers for threads (default: one per processor), processes (default: one per"
-                    + " processor) and the virtual-thread limit (default: none); at most 10,000, and 4 per processor"
-                    + " for processes")
+                    + " processor), the cluster's local members (default: 2) and the virtual-thread limit (default:"
+                    + " none); at most 10,000, and 4 per processor for processes and local members")
     Integer workers;
 
     @Option(names = "--repeat", paramLabel = "K", defaultValue = "3",
@@ -66,6 +74,15 @@ final class LabCommand implements Callable<Integer> {
             description = "the download workload downloads from this running 'simul serve' (e.g."
                     + " http://10.0.0.5:8000) instead of a server of its own in the lab's JVM")
     String imageServer;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT[,...]",
+            description = "the cluster mode runs on this running cluster ('simul member') instead of on member JVMs"
+                    + " the lab starts (--workers of them, default 2, one worker each); SIMUL_CLUSTER says the same")
+    String cluster;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "simul",
+            description = "the name of the cluster --cluster joins (default: ${DEFAULT-VALUE})")
+    String clusterName;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
@@ -110,12 +127,15 @@ final class LabCommand implements Callable<Integer> {
             Downloads remote = remoteDownloads();
             chosen = chosen.stream().map(w -> w.name().equals(remote.name()) ? remote : w).toList();
         }
-        LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale,
-                warmup);
+        List<String> members = clusterMembers();
         Machine machine = Machine.current();
         List<Cell> cells;
-        try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
-            cells = Lab.run(config, progress);
+        try (ClusterSource clusterSource = members == null ? null : openCluster(members)) {
+            LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale,
+                    warmup, clusterSource != null ? clusterSource : RunnerSource.REGISTRY);
+            try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
+                cells = Lab.run(config, progress);
+            }
         }
         LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
                 repeat, machine, cells, Verdict.of(cells, machine, Workloads::of));
@@ -129,6 +149,55 @@ final class LabCommand implements Callable<Integer> {
             write(csv, report::writeCsv);
         }
         return 0;
+    }
+
+    /**
+     * The cluster the cluster mode runs on: the members of {@code --cluster} or {@code SIMUL_CLUSTER}, an empty list
+     * for members the lab starts, or null when the cluster mode is not run.
+     */
+    private List<String> clusterMembers() {
+        String given = cluster != null ? cluster : System.getenv(ClusterRunner.Options.ENVIRONMENT);
+        if (!modes.contains(ClusterMode.NAME)) {
+            if (cluster != null) {
+                throw Options.usage(spec, "--cluster is for the cluster mode, which --modes leaves out");
+            }
+            return null;
+        }
+        if (clusterName.isBlank()) {
+            throw Options.usage(spec, "--cluster-name must not be empty");
+        }
+        if (given == null || given.isBlank()) {
+            return List.of();
+        }
+        try {
+            return ClusterMember.parseAddresses(given);
+        } catch (IllegalArgumentException e) {
+            throw Options.usage(spec, (cluster != null ? "--cluster: " : ClusterRunner.Options.ENVIRONMENT + ": ")
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the local members, or checks that the given cluster can be joined: a wrong address or name fails now,
+     * not after the other modes ran.
+     */
+    private ClusterSource openCluster(List<String> members) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (members.isEmpty()) {
+            int count = workers != null ? workers : DEFAULT_LOCAL_MEMBERS;
+            err.printf("simul lab: starting %d cluster member JVM%s on this machine...%n", count, count == 1 ? "" : "s");
+            err.flush();
+            return ClusterSource.local(count);
+        }
+        ClusterSource source = ClusterSource.remote(members, clusterName);
+        try (var runner = source.open(ClusterMode.NAME, workers)) {
+            err.printf("simul lab: the cluster mode runs on cluster '%s' at %s (%d workers)%n", clusterName,
+                    String.join(",", members), runner.workers());
+            err.flush();
+        } catch (IllegalStateException e) {
+            throw Options.usage(spec, "--cluster: " + e.getMessage());
+        }
+        return source;
     }
 
     /** The download workload on {@code --image-server}, whose index is read now: a wrong URL fails first. */

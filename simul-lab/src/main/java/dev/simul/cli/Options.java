@@ -1,5 +1,6 @@
 package dev.simul.cli;
 
+import dev.simul.cluster.ClusterMode;
 import dev.simul.process.ProcessesMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,10 +49,14 @@ final class Options {
      */
     static final int MAX_PROCESSES_PER_PROCESSOR = 4;
 
-    /** The most workers {@code mode} is given. */
+    /** The most workers {@code mode} is given: a JVM each for processes and the lab's local cluster members. */
     static int maxWorkers(String mode) {
-        return mode.equals(ProcessesMode.NAME)
+        return isJvmPerWorker(mode)
                 ? MAX_PROCESSES_PER_PROCESSOR * Runtime.getRuntime().availableProcessors() : MAX_WORKERS;
+    }
+
+    private static boolean isJvmPerWorker(String mode) {
+        return mode.equals(ProcessesMode.NAME) || mode.equals(ClusterMode.NAME);
     }
 
     /**
@@ -71,7 +76,7 @@ final class Options {
         }
         if (tightest != null) {
             throw usage(spec, String.format(Locale.ROOT, "%s must be at most %,d for %s%s, got %d", option,
-                    maxWorkers(tightest), tightest, tightest.equals(ProcessesMode.NAME)
+                    maxWorkers(tightest), tightest, isJvmPerWorker(tightest)
                             ? " (" + MAX_PROCESSES_PER_PROCESSOR + " per processor)" : "", value));
         }
     }

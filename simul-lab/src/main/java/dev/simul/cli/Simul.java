@@ -30,7 +30,7 @@ public final class Simul implements Callable<Integer> {
     static final int USAGE = 2;
 
     /** The subcommands, in the order help lists them. */
-    static final List<String> COMMANDS = List.of("lab", "info", "demo", "serve", "fetch", "help");
+    static final List<String> COMMANDS = List.of("lab", "info", "demo", "serve", "fetch", "member", "help");
 
     /** The loop's debugging warnings (a slow callback, the coroutine fallback) are for developers: see --verbose. */
     static final String LOOP_LOGGER = "dev.simul.loop";
@@ -39,7 +39,8 @@ public final class Simul implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "also show the event loop's debugging warnings (slow callbacks and the like)")
+            description = "also show the event loop's debugging warnings (slow callbacks and the like) and"
+                    + " Hazelcast's own log")
     boolean verbose;
 
     @Override
@@ -162,6 +163,7 @@ public final class Simul implements Callable<Integer> {
             case "demo" -> cli.addSubcommand(new DemoCommand());
             case "serve" -> cli.addSubcommand(new ServeCommand());
             case "fetch" -> cli.addSubcommand(new FetchCommand());
+            case "member" -> cli.addSubcommand(new MemberCommand());
             case "help" -> cli.addSubcommand(new CommandLine.HelpCommand());
             default -> throw new IllegalArgumentException(name);
         }

@@ -3,7 +3,6 @@ package dev.simul.lab.experiment;
 import dev.simul.runner.SequentialMode;
 import dev.simul.lab.workload.Workload;
 import dev.simul.runner.Runner;
-import dev.simul.runner.Runners;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +96,7 @@ public final class Lab {
             listener.starting(workload.name(), mode, index, cells, 0, config.repeat());
             long t0 = clock.getAsLong();
             long jit0 = jit.getAsLong();
-            timedRun(workload, mode, workers, config.scale());
+            timedRun(workload, mode, workers, config);
             warmupRuns++;
             long now = clock.getAsLong();
             boolean settled = jit.getAsLong() - jit0 <= JIT_SETTLED * (now - t0);
@@ -110,7 +109,7 @@ public final class Lab {
         int used = 0;
         for (int run = 1; run <= config.repeat(); run++) {
             listener.starting(workload.name(), mode, index, cells, run, config.repeat());
-            Run timed = timedRun(workload, mode, workers, config.scale());
+            Run timed = timedRun(workload, mode, workers, config);
             runs.add(timed.measurement());
             used = timed.workers() == Runner.UNBOUNDED ? tasks : timed.workers();
         }
@@ -150,26 +149,27 @@ public final class Lab {
     }
 
     /** One run on a fresh runner, timed from the runner's start to its close; the clean-up comes after. */
-    private static Run timedRun(Workload workload, String mode, Integer workers, double scale)
+    private static Run timedRun(Workload workload, String mode, Integer workers, LabConfig config)
             throws Exception {
         System.gc(); // garbage from the previous run is not this run's cost
-        long cpu0 = cpuNanos();
+        RunnerSource source = config.runners();
+        long cpu0 = cpuNanos() + source.outsideCpuNanos();
         long t0 = System.nanoTime();
         try {
             int used;
-            try (Runner runner = newRunner(mode, workers)) {
+            try (Runner runner = newRunner(source, mode, workers)) {
                 used = runner.workers();
-                workload.run(runner, scale);
+                workload.run(runner, config.scale());
             }
-            return new Run(new Measurement((System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9),
-                    used);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            return new Run(new Measurement(wall, (cpuNanos() + source.outsideCpuNanos() - cpu0) / 1e9), used);
         } finally {
             workload.afterRun();
         }
     }
 
-    private static Runner newRunner(String mode, Integer workers) {
-        Runner runner = workers == null ? Runners.of(mode) : Runners.of(mode, workers);
+    private static Runner newRunner(RunnerSource source, String mode, Integer workers) {
+        Runner runner = source.open(mode, workers);
         if (runner instanceof dev.simul.loop.LoopRunner loop) {
             // CPU work on the loop blocks it, and the lab runs some on purpose: its verdict says so, once, rather
             // than a slow-step warning for every task.

@@ -13,9 +13,10 @@ import java.util.List;
  * @param scale     size and duration factor; 1.0 = the seeds' sizes
  * @param warmupS   each cell's warm-up: unmeasured runs for at least this many seconds and one run, then while
  *                  the JIT is still busy, up to three times as long (see {@link Lab})
+ * @param runners   where each run's runner comes from
  */
 public record LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale,
-                        double warmupS) {
+                        double warmupS, RunnerSource runners) {
 
     /** The default scale: keeps a full {@code simul lab} around one minute on 2 cores. */
     public static final double DEFAULT_SCALE = 0.3;
@@ -31,9 +32,16 @@ public record LabConfig(List<Workload> workloads, List<String> modes, Integer wo
         this(workloads, modes, workers, repeat, scale, DEFAULT_WARMUP_S);
     }
 
+    /** A configuration whose runners come from the mode registry. */
+    public LabConfig(List<Workload> workloads, List<String> modes, Integer workers, int repeat, double scale,
+                     double warmupS) {
+        this(workloads, modes, workers, repeat, scale, warmupS, RunnerSource.REGISTRY);
+    }
+
     public LabConfig {
         workloads = List.copyOf(workloads);
         modes = List.copyOf(modes);
+        java.util.Objects.requireNonNull(runners, "runners");
         if (workloads.isEmpty() || modes.isEmpty()) {
             throw new IllegalArgumentException("the lab needs at least one workload and one mode");
         }

@@ -1,5 +1,6 @@
 package dev.simul.lab.report;
 
+import dev.simul.cluster.ClusterMode;
 import dev.simul.runner.ThreadsMode;
 import dev.simul.runner.SequentialMode;
 import dev.simul.process.ProcessesMode;
@@ -99,6 +100,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         };
         why += onTheLoop(row, nature, sequential, known);
         why += inProcesses(row);
+        why += inCluster(row);
         if (known != null && !known.expectedNature().equals(nature)) {
             why += " The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
                     + nature + ".";
@@ -186,6 +188,29 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                 + " every task and result between processes. On the JVM threads already compute in parallel;"
                 + " processes buy isolation (a crash, a leak or a hang stays in its worker), not speed.")
                 .formatted(seconds(processes.wallS()), seconds(extra), processes.workers());
+    }
+
+    /**
+     * What the cluster mode's cell shows against threads: its tasks run on other JVMs (other machines, given a
+     * cluster of them), so the difference is joining the cluster and every task and result crossing sockets.
+     */
+    private static String inCluster(List<Cell> row) {
+        Cell cluster = row.stream().filter(c -> c.mode().equals(ClusterMode.NAME)).findFirst().orElse(null);
+        Cell threads = row.stream().filter(c -> c.mode().equals(ThreadsMode.NAME)).findFirst().orElse(null);
+        if (cluster == null || threads == null) {
+            return "";
+        }
+        double extra = cluster.wallS() - threads.wallS();
+        String took = " The cluster's %d workers took %s".formatted(cluster.workers(), seconds(cluster.wallS()));
+        if (Math.abs(extra) <= TIE * threads.wallS()) {
+            return took + ", level with threads (%s).".formatted(seconds(threads.wallS()));
+        }
+        if (extra < 0) {
+            return took + ", %s less than threads (%s).".formatted(seconds(-extra), seconds(threads.wallS()));
+        }
+        return (took + ", %s more than threads: joining the cluster, and every task and result crossing Hazelcast's"
+                + " sockets and serialization. A cluster adds other machines' cores and outlives a member's death;"
+                + " it does not make one machine faster.").formatted(seconds(extra));
     }
 
     /** The measurement the nature was judged on, in words. */
