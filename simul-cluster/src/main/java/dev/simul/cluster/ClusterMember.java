@@ -74,23 +74,28 @@ public final class ClusterMember implements AutoCloseable {
             }
         });
         String self = Members.address(instance.getCluster().getLocalMember());
+        // Members that run tasks, told a line each; submitters (lite members, one per runner) come and go unsaid.
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
             public void init(InitialMembershipEvent event) {
                 options.log().accept("member " + self + " of cluster '" + options.clusterName() + "' runs tasks ("
-                        + options.workers() + " workers); members: " + event.getMembers().size());
+                        + options.workers() + " workers); members: " + running(event.getMembers()));
             }
 
             @Override
             public void memberAdded(MembershipEvent event) {
-                options.log().accept("member " + Members.address(event.getMember()) + " joined; members: "
-                        + event.getMembers().size());
+                if (!event.getMember().isLiteMember()) {
+                    options.log().accept("member " + Members.address(event.getMember()) + " joined; members: "
+                            + running(event.getMembers()));
+                }
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                options.log().accept("member " + Members.address(event.getMember()) + " left; members: "
-                        + event.getMembers().size());
+                if (!event.getMember().isLiteMember()) {
+                    options.log().accept("member " + Members.address(event.getMember()) + " left; members: "
+                            + running(event.getMembers()));
+                }
             }
         });
         return member;
@@ -104,6 +109,10 @@ public final class ClusterMember implements AutoCloseable {
      */
     public static List<String> parseAddresses(String text) {
         return Members.parseAddresses(text);
+    }
+
+    private static long running(java.util.Set<com.hazelcast.cluster.Member> members) {
+        return members.stream().filter(m -> !m.isLiteMember()).count();
     }
 
     /** Where it listens, {@code host:port}: what other members and submitters join. */

@@ -265,8 +265,8 @@ public final class ClusterRunner extends AbstractRunner {
         if (instance.getCluster().getMembers().size() == 1) { // Hazelcast has tried every address: nobody answered
             instance.shutdown();
             throw new IllegalStateException("could not join cluster '" + options.clusterName() + "' at "
-                    + String.join(",", options.members()) + ": no member there answered under that cluster name"
-                    + " (check the addresses and the cluster name, and that members run: `simul member`)");
+                    + String.join(",", options.members()) + ": no member of that name answered there (check the"
+                    + " addresses, the cluster name, and that members run: `simul member`)");
         }
         long deadline = System.nanoTime() + MEMBER_WAIT.toNanos();
         while (true) {

@@ -81,6 +81,17 @@ class SimulTest {
                 {},
                 {"--verbose"},
                 {"fetch", "-o", "/tmp"},
+                {"member", "--port", "0"},
+                {"member", "--host", "0.0.0.0"},
+                {"member", "--host", ""},
+                {"member", "--join", "127.0.0.1:99999"},
+                {"member", "--workers", "0"},
+                {"member", "--workers", "10001"},
+                {"member", "--allow", "not a pattern"},
+                {"member", "--cluster-name", " "},
+                {"lab", "--cluster", "127.0.0.1:5701", "--modes", "threads"},
+                {"lab", "--cluster", "127.0.0.1:x", "--modes", "cluster"},
+                {"lab", "--cluster", "127.0.0.1:1", "--modes", "cluster", "--workloads", "cpu"},
         };
         for (String[] args : cases) {
             Result r = run(args);
@@ -90,7 +101,7 @@ class SimulTest {
         }
         assertThat(run("lab", "--modes", "fibers").err())
                 .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop,"
-                        + " processes (see 'simul lab --help')\n");
+                        + " processes, cluster (see 'simul lab --help')\n");
     }
 
     @Test
@@ -98,8 +109,8 @@ class SimulTest {
         Result r = run();
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("simul: name a command: lab, info, demo, serve, fetch, help (see 'simul"
-                + " --help')\n");
+        assertThat(r.err()).isEqualTo("simul: name a command: lab, info, demo, serve, fetch, member, help (see"
+                + " 'simul --help')\n");
     }
 
     @Test
@@ -111,6 +122,7 @@ class SimulTest {
                 {"demo", "countdown", "--mode", "threads", "--workers", "10001", "--scale", "0.001"},
                 {"lab", "--workers", "100000"},
                 {"lab", "--modes", "processes", "--workers", "" + (4 * processors + 1)},
+                {"lab", "--modes", "cluster", "--workers", "" + (4 * processors + 1)},
                 {"lab", "--modes", "virtual", "--workers", "10001", "--workloads", "countdown", "--scale", "0.001",
                         "--warmup", "0", "--repeat", "1"},
                 {"fetch", "pom.xml", "-o", "/tmp", "--mode", "processes", "--concurrency", "" + (4 * processors + 1)},
@@ -400,12 +412,21 @@ class SimulTest {
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
                 {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}, {"serve", "--help"},
-                {"fetch", "--help"}}) {
+                {"fetch", "--help"}, {"member", "--help"}}) {
             Result r = run(args);
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("Usage:");
         }
         assertThat(run("lab", "--help").out()).contains("--workloads", "--scale", "Workloads", "countdown");
+    }
+
+    @Test
+    void labRunsTheClusterRowOnMemberJvmsOfItsOwn() {
+        Result r = run("lab", "--workloads", "cpu", "--modes", "sequential,cluster", "--workers", "1", "--repeat",
+                "1", "--warmup", "0", "--scale", "0.002");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("starting 1 cluster member JVM on this machine");
+        assertThat(r.out()).containsPattern("cluster +\\| 1 ").contains("cpu: ");
     }
 
     @Test
