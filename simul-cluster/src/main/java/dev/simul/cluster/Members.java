@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 /**
  * How simul starts a Hazelcast member, safe by default: it binds one address (127.0.0.1 unless told), joins only
  * the members it is given (multicast and auto-detection off), under a cluster name; phone-home off; Hazelcast's
- * Java deserialization filter lets in only Hazelcast's and the JDK's classes and simul's two carriers, and what
+ * Java deserialization filter lets in only Hazelcast's, the JDK's and simul's own classes, and what
  * they carry is read through simul's allow-list ({@link Job}); Hazelcast's own logging is quiet below errors
  * unless the application configured it.
  */
@@ -81,8 +81,8 @@ final class Members {
                 .setStatisticsEnabled(false);
         config.getExecutorConfig(CONTROL).setPoolSize(2).setQueueCapacity(0).setStatisticsEnabled(false);
         JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
-        filter.getWhitelist().addClasses(Job.class.getName(), Control.class.getName(),
-                MemberLostException.class.getName());
+        // simul's own classes, as simul's allow-list trusts them (AllowList.JDK); a task's are read inside a Job.
+        filter.getWhitelist().addPrefixes("dev.simul.");
         filter.getBlacklist().addClasses("java.net.URL"); // as simul's allow-list: see AllowList.JDK
         config.getSerializationConfig().setJavaSerializationFilterConfig(filter);
         ConcurrentHashMap<String, Object> context = new ConcurrentHashMap<>();
