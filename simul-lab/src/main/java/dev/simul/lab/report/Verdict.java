@@ -170,24 +170,11 @@ public record Verdict(String workload, String winner, Double speedup, String nat
      * difference is the cost of worker JVMs (start-up, shipping tasks and results), the price of their isolation.
      */
     private static String inProcesses(List<Cell> row) {
-        Cell processes = row.stream().filter(c -> c.mode().equals(ProcessesMode.NAME)).findFirst().orElse(null);
-        Cell threads = row.stream().filter(c -> c.mode().equals(ThreadsMode.NAME)).findFirst().orElse(null);
-        if (processes == null || threads == null) {
-            return "";
-        }
-        double extra = processes.wallS() - threads.wallS();
-        if (Math.abs(extra) <= TIE * threads.wallS()) {
-            return " Worker processes took %s, level with threads (%s).".formatted(seconds(processes.wallS()),
-                    seconds(threads.wallS()));
-        }
-        if (extra < 0) {
-            return " Worker processes took %s, %s less than threads (%s)."
-                    .formatted(seconds(processes.wallS()), seconds(-extra), seconds(threads.wallS()));
-        }
-        return (" Worker processes took %s, %s more than threads: the cost of starting %d worker JVMs and shipping"
-                + " every task and result between processes. On the JVM threads already compute in parallel;"
-                + " processes buy isolation (a crash, a leak or a hang stays in its worker), not speed.")
-                .formatted(seconds(processes.wallS()), seconds(extra), processes.workers());
+        Cell processes = cell(row, ProcessesMode.NAME);
+        return processes == null ? "" : againstThreads(row, processes, "Worker processes", (" the cost of starting"
+                + " %d worker JVMs and shipping every task and result between processes. On the JVM threads already"
+                + " compute in parallel; processes buy isolation (a crash, a leak or a hang stays in its worker), not"
+                + " speed.").formatted(processes.workers()));
     }
 
     /**
@@ -195,22 +182,32 @@ public record Verdict(String workload, String winner, Double speedup, String nat
      * cluster of them), so the difference is joining the cluster and every task and result crossing sockets.
      */
     private static String inCluster(List<Cell> row) {
-        Cell cluster = row.stream().filter(c -> c.mode().equals(ClusterMode.NAME)).findFirst().orElse(null);
-        Cell threads = row.stream().filter(c -> c.mode().equals(ThreadsMode.NAME)).findFirst().orElse(null);
-        if (cluster == null || threads == null) {
+        Cell cluster = cell(row, ClusterMode.NAME);
+        return cluster == null ? "" : againstThreads(row, cluster, "The cluster's %d workers".formatted(
+                cluster.workers()), " joining the cluster, and every task and result crossing Hazelcast's sockets"
+                + " and serialization. A cluster adds other machines' cores and outlives a member's death; it does"
+                + " not make one machine faster.");
+    }
+
+    /** "{@code who} took ..., level with / less than / more than threads", with {@code why} it took more. */
+    private static String againstThreads(List<Cell> row, Cell cell, String who, String whyMore) {
+        Cell threads = cell(row, ThreadsMode.NAME);
+        if (threads == null) {
             return "";
         }
-        double extra = cluster.wallS() - threads.wallS();
-        String took = " The cluster's %d workers took %s".formatted(cluster.workers(), seconds(cluster.wallS()));
+        double extra = cell.wallS() - threads.wallS();
+        String took = " %s took %s".formatted(who, seconds(cell.wallS()));
         if (Math.abs(extra) <= TIE * threads.wallS()) {
             return took + ", level with threads (%s).".formatted(seconds(threads.wallS()));
         }
         if (extra < 0) {
             return took + ", %s less than threads (%s).".formatted(seconds(-extra), seconds(threads.wallS()));
         }
-        return (took + ", %s more than threads: joining the cluster, and every task and result crossing Hazelcast's"
-                + " sockets and serialization. A cluster adds other machines' cores and outlives a member's death;"
-                + " it does not make one machine faster.").formatted(seconds(extra));
+        return took + ", %s more than threads:".formatted(seconds(extra)) + whyMore;
+    }
+
+    private static Cell cell(List<Cell> row, String mode) {
+        return row.stream().filter(c -> c.mode().equals(mode)).findFirst().orElse(null);
     }
 
     /** The measurement the nature was judged on, in words. */

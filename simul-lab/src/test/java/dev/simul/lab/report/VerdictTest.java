@@ -51,6 +51,19 @@ class VerdictTest {
     }
 
     @Test
+    void theClusterIsComparedWithThreadsAndItsCostIsNamed() {
+        Verdict slower = Verdict.of(List.of(
+                cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
+                cell("cpu", "cluster", 2, 1.5, 2.6, 2.0)), TWO_CORES, name -> null).getFirst();
+        assertThat(slower.why()).contains("The cluster's 2 workers took 1.50 s, 0.50 s more than threads: joining",
+                "serialization", "does not make one machine faster");
+        Verdict faster = Verdict.of(List.of(
+                cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
+                cell("cpu", "cluster", 8, 0.5, 4.0, 2.0)), TWO_CORES, name -> null).getFirst();
+        assertThat(faster.why()).contains("The cluster's 8 workers took 0.50 s, 0.50 s less than threads (1.00 s).");
+    }
+
+    @Test
     void anIdleSequentialRunIsIoBoundAndCloseResultsAreATie() {
         Verdict v = Verdict.of(List.of(
                 cell("api", "sequential", 1, 7.0, 0.01, 7.0),
