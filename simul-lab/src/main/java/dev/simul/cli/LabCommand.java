@@ -3,7 +3,10 @@ package dev.simul.cli;
 import dev.simul.cluster.ClusterMember;
 import dev.simul.cluster.ClusterMode;
 import dev.simul.cluster.ClusterRunner;
+import dev.simul.lab.Experiments;
 import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Experiment;
+import dev.simul.lab.experiment.Finding;
 import dev.simul.lab.experiment.ClusterSource;
 import dev.simul.lab.experiment.RunnerSource;
 import dev.simul.lab.experiment.Lab;
@@ -23,7 +26,9 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,8 +38,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code simul lab}: runs the seeds' experiments in every mode and prints which model wins, and why. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = "Runs every (workload, mode) cell after a warm-up, prints the matrix of median wall time,"
-                + " speedup against sequential and CPU time, then a verdict per workload computed from the numbers.")
+        description = "Runs the experiments: the matrix (every (workload, mode) cell after a warm-up: median wall"
+                + " time, speedup against sequential and CPU time, then a verdict per workload computed from the"
+                + " numbers), and those that measure one of the seeds' claims each, with verdicts from the numbers.")
 final class LabCommand implements Callable<Integer> {
 
     /** Member JVMs the cluster mode's cell starts when no cluster is given and --workers says nothing. */
@@ -42,6 +48,11 @@ final class LabCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--experiments", split = ",", paramLabel = "E[,E...]",
+            description = "experiments to run (default: ${DEFAULT-VALUE}; all: ${COMPLETION-CANDIDATES}; see below)",
+            completionCandidates = ExperimentNames.class)
+    List<String> experiments = Experiments.defaults();
 
     @Option(names = "--workloads", split = ",", paramLabel = "W[,W...]",
             description = "workloads to run (default: all)")
@@ -90,14 +101,26 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "also write every measured run as CSV")
     Path csv;
 
-    /** Lists the workloads below the help of {@code lab}: they are known only once their classes load. */
+    /** Lists the experiments and workloads below the help of {@code lab}: they are known once their classes load. */
     static void addFooter(CommandLine lab) {
         List<String> lines = new ArrayList<>();
-        lines.add("%nWorkloads (sizes and durations are the seeds' times --scale):");
+        lines.add("%nExperiments:");
+        for (String name : Experiments.names()) {
+            lines.add("  %-10s %s".formatted(name, Experiments.description(name)));
+        }
+        lines.add("%nWorkloads of the matrix (sizes and durations are the seeds' times --scale):");
         for (String name : Workloads.names()) {
             lines.add("  %-10s %s".formatted(name, Workloads.of(name).description()));
         }
         lab.getCommandSpec().usageMessage().footer(lines.toArray(String[]::new));
+    }
+
+    /** The experiment names, for picocli's help. */
+    static final class ExperimentNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Experiments.names().iterator();
+        }
     }
 
     /** The mode names, for picocli's help. */
@@ -110,6 +133,7 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.checkNames(spec, "experiment", experiments, Experiments.names());
         Options.checkNames(spec, "workload", workloads, Workloads.names());
         Options.checkNames(spec, "mode", modes, Runners.modes());
         Options.checkWorkers(spec, "--workers", workers, modes);
@@ -127,18 +151,28 @@ final class LabCommand implements Callable<Integer> {
             Downloads remote = remoteDownloads();
             chosen = chosen.stream().map(w -> w.name().equals(remote.name()) ? remote : w).toList();
         }
-        List<String> members = clusterMembers();
+        boolean matrix = experiments.contains(Experiments.MATRIX);
+        List<String> members = matrix ? clusterMembers() : null;
         Machine machine = Machine.current();
-        List<Cell> cells;
-        try (ClusterSource clusterSource = members == null ? null : openCluster(members)) {
-            LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat, scale,
-                    warmup, clusterSource != null ? clusterSource : RunnerSource.REGISTRY);
-            try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
-                cells = Lab.run(config, progress);
+        List<Cell> cells = List.of();
+        Map<String, Finding> findings = new LinkedHashMap<>();
+        try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
+            if (matrix) {
+                try (ClusterSource clusterSource = members == null ? null : openCluster(members)) {
+                    LabConfig config = new LabConfig(chosen, modes.stream().distinct().toList(), workers, repeat,
+                            scale, warmup, clusterSource != null ? clusterSource : RunnerSource.REGISTRY);
+                    cells = Lab.run(config, progress);
+                }
+            }
+            for (String name : experiments.stream().distinct().filter(e -> !e.equals(Experiments.MATRIX)).toList()) {
+                Experiment experiment = Experiments.of(name);
+                findings.put(name, experiment.run(new Experiment.Context(scale, machine,
+                        step -> progress.step(name, step))));
+                progress.done(name);
             }
         }
         LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
-                repeat, machine, cells, Verdict.of(cells, machine, Workloads::of));
+                repeat, machine, cells, Verdict.of(cells, machine, Workloads::of), findings);
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.render());
         out.flush();

@@ -34,6 +34,21 @@ final class ProgressLine implements Lab.Listener, AutoCloseable {
         }
     }
 
+    /** An experiment other than the matrix is at {@code step}. */
+    void step(String experiment, String step) {
+        if (terminal) {
+            show(experiment + ": " + step);
+        }
+    }
+
+    /** An experiment other than the matrix has finished. */
+    void done(String experiment) {
+        if (!terminal) {
+            err.printf("simul lab: %s done%n", experiment);
+            err.flush();
+        }
+    }
+
     private void show(String line) {
         err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
         err.flush();

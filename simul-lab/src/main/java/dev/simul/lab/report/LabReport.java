@@ -1,8 +1,12 @@
 package dev.simul.lab.report;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Finding;
 import dev.simul.lab.experiment.Measurement;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.text.Table;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -13,18 +17,36 @@ import java.util.Map;
 
 /**
  * The lab's results: the machine, the matrix and the verdicts, printable as seed 003's table and writable as JSON
- * and CSV. JSON field names are a contract: {@code machine}, {@code results[]} with {@code workload, mode,
- * workers, tasks, wall_s, cpu_s, speedup, runs}; later versions add fields, never rename them.
+ * and CSV, then what each other experiment found. JSON field names are a contract: {@code machine},
+ * {@code results[]} with {@code workload, mode, workers, tasks, wall_s, cpu_s, speedup, runs}, and a top-level key
+ * per experiment ({@code overheads}, {@code race}, ...); later versions add fields, never rename them.
  *
  * @param date     when the lab ran (ISO-8601)
  * @param scale    the size factor
  * @param repeat   measured runs per cell
  * @param machine  the machine
- * @param results  one cell per (workload, mode)
+ * @param results  one cell per (workload, mode); empty when the matrix was not run
  * @param verdicts one per workload
+ * @param findings what each other experiment found, by its name, in the order they ran
  */
 public record LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
-                        List<Verdict> verdicts) {
+                        List<Verdict> verdicts, @JsonIgnore Map<String, Finding> findings) {
+
+    /** A report of the matrix alone. */
+    public LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
+                     List<Verdict> verdicts) {
+        this(date, scale, repeat, machine, results, verdicts, Map.of());
+    }
+
+    public LabReport {
+        findings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(findings));
+    }
+
+    /** Each finding under its experiment's name, beside {@code machine} and {@code results} in the JSON. */
+    @JsonAnyGetter
+    Map<String, Finding> findingsByName() {
+        return findings;
+    }
 
     private static final int BAR_WIDTH = 40;
 
@@ -45,8 +67,27 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         }
     }
 
-    /** The matrix (a row per mode, a column per workload) and the verdicts, as printed by {@code simul lab}. */
+    /**
+     * The matrix (a row per mode, a column per workload) and its verdicts, then each other experiment's section, as
+     * printed by {@code simul lab}.
+     */
     public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("simul lab: scale %s".formatted(stripZeros(scale)));
+        if (!results.isEmpty()) {
+            out.append(", median of %d run%s per cell after a warm-up".formatted(repeat, repeat == 1 ? "" : "s"));
+        }
+        out.append("%nmachine: ".formatted()).append(machine.summary()).append("\n\n");
+        if (!results.isEmpty()) {
+            out.append(matrix());
+        }
+        for (Finding finding : findings.values()) {
+            out.append(finding.render()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private String matrix() {
         Map<String, Map<String, Cell>> byMode = new LinkedHashMap<>();
         List<String> workloads = new ArrayList<>();
         for (Cell cell : results) {
@@ -72,10 +113,7 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         });
 
         StringBuilder out = new StringBuilder();
-        out.append("simul lab: scale %s, median of %d run%s per cell after a warm-up%n".formatted(
-                stripZeros(scale), repeat, repeat == 1 ? "" : "s"));
-        out.append("machine: ").append(machine.summary()).append("\n\n");
-        out.append(table(rows)).append('\n');
+        out.append(Table.render(rows, 2)).append('\n');
         out.append("wall = median elapsed time; speedup = sequential wall / wall; cpu = CPU time of the whole JVM"
                 + " and its worker processes (cpu > wall means several cores worked at once)\n\n");
         out.append(chart(workloads, byMode)).append('\n');
@@ -100,8 +138,8 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
                     continue;
                 }
                 int bar = slowest > 0 ? (int) Math.round(BAR_WIDTH * c.wallS() / slowest) : 0;
-                out.append(pad(first ? w : "", nameWidth, false)).append("  ")
-                        .append(pad(entry.getKey(), modeWidth, false)).append(' ')
+                out.append(Table.pad(first ? w : "", nameWidth, false)).append("  ")
+                        .append(Table.pad(entry.getKey(), modeWidth, false)).append(' ')
                         .append("#".repeat(Math.max(1, bar))).append(' ').append(Verdict.seconds(c.wallS()))
                         .append('\n');
                 first = false;
@@ -128,33 +166,6 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         List<String> others = cells.stream().filter(c -> c.workers() != usual)
                 .map(c -> c.workload() + " " + c.workers()).toList();
         return usual + " (" + String.join(", ", others) + ")";
-    }
-
-    private static String table(List<List<String>> rows) {
-        int columns = rows.getFirst().size();
-        int[] widths = new int[columns];
-        for (List<String> row : rows) {
-            for (int i = 0; i < columns; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < columns; i++) {
-                line.append(i == 0 ? "" : " | ").append(pad(rows.get(r).get(i), widths[i], i >= 2 && r > 0));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-            if (r == 0) {
-                out.append("-".repeat(line.length())).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    private static String pad(String s, int width, boolean right) {
-        String fill = " ".repeat(width - s.length());
-        return right ? fill + s : s + fill;
     }
 
     private static String stripZeros(double d) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Finding;
 import dev.simul.lab.experiment.Measurement;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LabReportTest {
@@ -35,6 +37,28 @@ class LabReportTest {
         assertThat(first.get("runs")).hasSize(3);
         assertThat(first.get("runs").get(0).get("wall_s").asDouble()).isEqualTo(2.1);
         assertThat(json.get("verdicts").get(0).get("winner").asText()).isEqualTo("threads");
+    }
+
+    /** A finding as an experiment returns one: its components are its JSON. */
+    record Ping(double roundTripNs, List<String> verdicts) implements Finding {
+        @Override
+        public String render() {
+            return "ping: %.0f ns%n".formatted(roundTripNs);
+        }
+    }
+
+    @Test
+    void eachExperimentsFindingIsATopLevelKeyAndASectionAfterTheMatrix() throws Exception {
+        LabReport report = new LabReport("now", 1, 1, VerdictTest.TWO_CORES, List.of(), List.of(),
+                Map.of("ping", new Ping(1234, List.of("fast"))));
+        StringWriter json = new StringWriter();
+        report.writeJson(json);
+        JsonNode root = new ObjectMapper().readTree(json.toString());
+        assertThat(root.get("ping").get("round_trip_ns").asDouble()).isEqualTo(1234);
+        assertThat(root.get("ping").get("verdicts").get(0).asText()).isEqualTo("fast");
+        assertThat(root.has("findings")).isFalse();
+        assertThat(root.get("results")).isEmpty();
+        assertThat(report.render()).contains("ping: 1234 ns").doesNotContain("median of", "wall =");
     }
 
     @Test
