@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code simul lab}: runs the seeds' experiments in every mode and prints which model wins, and why. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
+@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
         description = "Runs the experiments: the matrix (every (workload, mode) cell after a warm-up: median wall"
                 + " time, speedup against sequential and CPU time, then a verdict per workload computed from the"
                 + " numbers), and those that measure one of the seeds' claims each, with verdicts from the numbers.")

@@ -92,6 +92,11 @@ class SimulTest {
                 {"lab", "--cluster", "127.0.0.1:5701", "--modes", "threads"},
                 {"lab", "--cluster", "127.0.0.1:x", "--modes", "cluster"},
                 {"lab", "--cluster", "127.0.0.1:1", "--modes", "cluster", "--workloads", "cpu"},
+                {"lab", "--experiments", "telepathy"},
+                {"lab", "compare", "/no/such.json", "pom.xml"},
+                {"lab", "compare", "pom.xml", "pom.xml"},
+                {"lab", "compare", "README.md", "README.md"},
+                {"lab", "compare"},
         };
         for (String[] args : cases) {
             Result r = run(args);
@@ -412,7 +417,7 @@ class SimulTest {
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
                 {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}, {"serve", "--help"},
-                {"fetch", "--help"}, {"member", "--help"}}) {
+                {"fetch", "--help"}, {"member", "--help"}, {"lab", "compare", "--help"}}) {
             Result r = run(args);
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("Usage:");
@@ -427,6 +432,26 @@ class SimulTest {
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("starting 1 cluster member JVM on this machine");
         assertThat(r.out()).containsPattern("cluster +\\| 1 ").contains("cpu: ");
+    }
+
+    @Test
+    void labCompareFlagsAPlantedSlowdownAndFailsAboveItsThresholdOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        Path before = dir.resolve("before.json");
+        Path after = dir.resolve("after.json");
+        Files.writeString(before, "{\"results\": [{\"workload\": \"cpu\", \"mode\": \"threads\", \"runs\":"
+                + " [{\"wall_s\": 0.40}, {\"wall_s\": 0.41}, {\"wall_s\": 0.42}]}]}");
+        Files.writeString(after, "{\"results\": [{\"workload\": \"cpu\", \"mode\": \"threads\", \"runs\":"
+                + " [{\"wall_s\": 0.80}, {\"wall_s\": 0.81}, {\"wall_s\": 0.79}]}]}");
+        Result r = run("lab", "compare", before.toString(), after.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("+95% slower");
+        assertThat(run("lab", "compare", before.toString(), after.toString(), "--fail-above", "50").status())
+                .isEqualTo(1);
+        assertThat(run("lab", "compare", before.toString(), after.toString(), "--fail-above", "150").status())
+                .isZero();
+        Result same = run("lab", "compare", before.toString(), before.toString(), "--fail-above", "0");
+        assertThat(same.status()).isZero();
+        assertThat(same.out()).contains("0 cells slower, 0 faster, 1 no difference");
     }
 
     @Test

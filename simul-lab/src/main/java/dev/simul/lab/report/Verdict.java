@@ -216,7 +216,8 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                 .formatted(busy * 100) + (busy > 1.005 ? ", the JVM's JIT and GC threads included" : "");
     }
 
-    static String seconds(double s) {
+    /** Seconds as the report prints them: "12.3 s", "0.42 s", "85 ms". */
+    public static String seconds(double s) {
         return s >= 10 ? "%.1f s".formatted(s) : s >= 0.1 ? "%.2f s".formatted(s) : "%.0f ms".formatted(s * 1000);
     }
 }
