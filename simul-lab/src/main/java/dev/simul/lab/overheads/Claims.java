@@ -125,9 +125,10 @@ final class Claims {
         double more = p / (double) c;
         String judged = more >= MANY_MORE ? "Holds against platform threads"
                 : more > 1 ? "Holds only in part: more, not many many more" : "Does not hold";
-        StringBuilder s = new StringBuilder(claim).append(judged).append(": an idle coroutine holds %s, a parked"
-                .formatted(bytes(c)) + " platform thread %s (%s), so 1 GiB holds about %s coroutines against %s"
-                .formatted(bytes(p), more >= 1 ? ratio(more) : ratio(1 / more) + " less", count((1L << 30) / c), count((1L << 30) / p)) + " threads");
+        String times = more >= 1 ? ratio(more) : ratio(1 / more) + " less";
+        StringBuilder s = new StringBuilder(claim).append(judged).append((": an idle coroutine holds %s, a parked"
+                + " platform thread %s (%s), so 1 GiB holds about %s coroutines against %s threads").formatted(
+                bytes(c), bytes(p), times, count((1L << 30) / c), count((1L << 30) / p)));
         Long v = virtual == null ? null : virtual.bytesPerIdleUnit();
         if (v != null && v > 0) {
             double againstVirtual = v / (double) c;

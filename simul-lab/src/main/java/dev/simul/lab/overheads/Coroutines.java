@@ -7,7 +7,7 @@ import dev.simul.loop.EventLoop;
 import dev.simul.loop.LoopFuture;
 import java.time.Duration;
 
-/** Coroutines on one of simul's event loops, run on the calling thread: spawned and awaited, handing over, suspended. */
+/** Coroutines on one of simul's event loops, run on the calling thread: spawned and awaited, handing over, idle. */
 final class Coroutines implements AutoCloseable {
 
     private final EventLoop loop = new EventLoop();

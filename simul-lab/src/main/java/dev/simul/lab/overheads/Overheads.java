@@ -69,8 +69,8 @@ public final class Overheads implements Experiment {
         MethodCalls.Frames frames = MethodCalls.frames();
         Unit callUnit = new Unit(METHOD_CALL, call, call, frames.bytesPerCall(), frames.depth(),
                 "a call of a method the JIT cannot inline (a megamorphic virtual call); it is also the start-and-join",
-                "stack per nested call: a %d MiB thread stack over the depth a recursion of a small method reached"
-                        + " (the idle units: the calls on it at once)"
+                ("stack per nested call: a %d MiB thread stack over the depth a recursion of a small method"
+                        + " reached (the idle units: the calls on it at once)")
                         .formatted(MethodCalls.STACK_BYTES >> 20));
 
         Threads platform = new Threads(Thread.ofPlatform().name("simul-overheads"));
@@ -114,7 +114,7 @@ public final class Overheads implements Experiment {
         Unit processUnit;
         progress.accept("worker process: round trips");
         try (ProcessPool pool = new ProcessPool(Workers.options())) {
-            double roundTrip = sampler.nanosPerOp(ops -> Workers.roundTrips(pool, ops), warmup(5_000, scale));
+            double roundTrip = sampler.nanosPerOp(ops -> Workers.roundTrips(pool, ops), warmup(2_000, scale));
             Held held = Workers.resident(pool);
             int pools = Math.max(1, (int) Math.round(POOLS * Math.min(scale, 1)));
             progress.accept("worker process: %d pools started and closed".formatted(pools));

@@ -66,8 +66,9 @@ class ClaimsTest {
                 + " (10x), 5.0 us for a platform thread (50x) and 50 us for a round trip to a worker process (500x).");
         List<Unit> virtualWins = List.of(unit("platform_thread", 1, 5_000, null),
                 unit("virtual_thread", 1, 80, null), unit("coroutine", 1, 100, null));
-        assertThat(Claims.cheapestSwitch(virtualWins, virtualWins.get(2))).contains("Does not hold: a virtual thread"
-                + " switches in 80 ns, 1.3x less than a coroutine (100 ns); against 5.0 us for a platform thread (63x)");
+        assertThat(Claims.cheapestSwitch(virtualWins, virtualWins.get(2))).contains("Does not hold: a virtual"
+                + " thread switches in 80 ns, 1.3x less than a coroutine (100 ns); against 5.0 us for a platform"
+                + " thread (63x)");
     }
 
     @Test
