@@ -69,6 +69,9 @@ class ClaimsTest {
         assertThat(Claims.cheapestSwitch(virtualWins, virtualWins.get(2))).contains("Does not hold: a virtual"
                 + " thread switches in 80 ns, 1.3x less than a coroutine (100 ns); against 5.0 us for a platform"
                 + " thread (63x)");
+        List<Unit> tied = List.of(unit("virtual_thread", 1, 99, null), unit("coroutine", 1, 100, null));
+        assertThat(Claims.cheapestSwitch(tied, tied.get(1))).contains("A tie: a virtual thread switches in 99 ns,"
+                + " about as much as a coroutine (100 ns)");
     }
 
     @Test
