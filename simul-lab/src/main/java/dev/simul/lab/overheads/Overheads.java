@@ -55,7 +55,7 @@ public final class Overheads implements Experiment {
 
     @Override
     public String description() {
-        return "what one thread, virtual thread, coroutine, worker process costs to start, switch and keep idle";
+        return "start, switch and idle memory of a thread, virtual thread, coroutine and worker process";
     }
 
     @Override
