@@ -65,9 +65,14 @@ final class ProcessRace {
      */
     private static void awaitReady(ProcessPool pool) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && !pool.workerInfo().stream().allMatch(w -> w.startMillis() >= 0)) {
+        while (System.nanoTime() < deadline && !allReady(pool.workerInfo(), pool.workers())) {
             Thread.sleep(10);
         }
+    }
+
+    /** Whether {@code workers} workers are up: the list is empty until the pool has launched them. */
+    private static boolean allReady(List<ProcessPool.WorkerInfo> infos, int workers) {
+        return infos.stream().filter(w -> w.startMillis() >= 0).count() >= workers;
     }
 
     /** A task: runs in a worker, where {@link #counter} is that worker's own. */

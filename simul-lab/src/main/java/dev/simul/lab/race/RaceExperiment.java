@@ -65,7 +65,7 @@ public final class RaceExperiment implements Experiment {
         }
         for (LoopRace variant : LoopRace.values()) {
             context.progress().accept("loop: " + variant.label);
-            variant.run(threads, Math.max(1, perCoroutine / 4)); // warm-up, as for threads
+            variant.run(threads, perCoroutine); // warm-up: cheap here, and the loop's own code compiles late
             cases.add(variant.run(threads, perCoroutine));
         }
         context.progress().accept("processes: " + WORKERS + " worker JVMs");
