@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -160,7 +161,7 @@ public record RaceFinding(int threads, List<Case> cases, List<Long> workerCounte
                         count(c.actual()));
     }
 
-    private static java.util.Optional<Case> find(List<Case> cases, String model, String variant) {
+    private static Optional<Case> find(List<Case> cases, String model, String variant) {
         return cases.stream().filter(c -> c.model().equals(model) && (variant == null || c.variant().equals(variant)))
                 .findFirst();
     }
