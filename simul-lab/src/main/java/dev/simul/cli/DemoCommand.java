@@ -3,6 +3,9 @@ package dev.simul.cli;
 import dev.simul.runner.SequentialMode;
 import dev.simul.loop.LoopRunner;
 import dev.simul.lab.demo.Exhibition;
+import dev.simul.lab.experiment.Experiment;
+import dev.simul.lab.machine.Machine;
+import dev.simul.lab.race.RaceExperiment;
 import dev.simul.lab.workload.Countdown;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code simul demo}: the seeds' small demonstrations, one mode at a time. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "The seeds' demonstrations.",
-        subcommands = {DemoCommand.CountdownDemo.class, DemoCommand.SimulDemo.class})
+        subcommands = {DemoCommand.CountdownDemo.class, DemoCommand.SimulDemo.class, DemoCommand.RaceDemo.class})
 final class DemoCommand implements Runnable {
 
     @Spec
@@ -25,7 +28,7 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        throw Options.usage(spec, "name a demo: countdown, simul");
+        throw Options.usage(spec, "name a demo: countdown, simul, race");
     }
 
     /** Seed 000: countdown(5) and countup(5), showing the interleaving a mode produces. */
@@ -120,6 +123,45 @@ final class DemoCommand implements Runnable {
             out.printf("%s %.2f s measured = %.2f h at scale 1 (expected %.1f h)%n", label,
                     measured.toNanos() / 1e9, measured.toNanos() / 1e9 / scale / 3600, expected.toSeconds() / 3600.0);
             out.flush();
+        }
+    }
+
+    /** Seeds 002 and 004: a shared counter, guarded or not, in threads, on the loop and in worker JVMs. */
+    @Command(name = "race", mixinStandardHelpOptions = true,
+            description = "Seeds 002 and 004: threads, coroutines and worker JVMs increment one counter, guarded"
+                    + " and not; prints the updates lost, as the lab's race experiment does.")
+    static final class RaceDemo implements Callable<Integer> {
+
+        /** The most threads: each is a platform thread doing its share of the increments, one after another. */
+        static final int MAX_THREADS = 1_000;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "threads, coroutines and tasks (default: one per processor, at least 4; 2 to 1,000)")
+        Integer threads;
+
+        @Option(names = "--scale", paramLabel = "F", defaultValue = "0.3",
+                description = "size factor (default: ${DEFAULT-VALUE}, as simul lab: 600,000 increments per thread)")
+        double scale;
+
+        @Override
+        public Integer call() throws Exception {
+            Options.checkScale(spec, scale);
+            if (threads != null && (threads < 2 || threads > MAX_THREADS)) {
+                throw Options.usage(spec, "--threads must be 2 to 1,000, got " + threads);
+            }
+            RaceExperiment race = threads == null ? new RaceExperiment() : new RaceExperiment(threads);
+            String report;
+            try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr())) {
+                report = race.run(new Experiment.Context(scale, Machine.current(),
+                        step -> progress.step(race.name(), step))).render(); // on a terminal only, and cleared
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(report);
+            out.flush();
+            return 0;
         }
     }
 }

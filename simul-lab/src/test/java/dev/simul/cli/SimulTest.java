@@ -58,6 +58,10 @@ class SimulTest {
                 {"demo", "countdown", "--mode", "fibers"},
                 {"demo"},
                 {"demo", "simul", "--scale", "2"},
+                {"demo", "race", "--scale", "0"},
+                {"demo", "race", "--threads", "1"},
+                {"demo", "race", "--threads", "1001"},
+                {"demo", "race", "--threads", "many"},
                 {"fetch", "/no/such/list.txt", "-o", "/tmp"},
                 {"fetch", "pom.xml"},
                 {"fetch", "pom.xml", "-o", "/tmp", "--mode", "fibers"},
@@ -416,8 +420,8 @@ class SimulTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"lab", "--help"}, {"info", "--help"}, {"demo", "--help"},
-                {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}, {"serve", "--help"},
-                {"fetch", "--help"}, {"member", "--help"}, {"lab", "compare", "--help"}}) {
+                {"demo", "countdown", "--help"}, {"demo", "simul", "--help"}, {"demo", "race", "--help"},
+                {"serve", "--help"}, {"fetch", "--help"}, {"member", "--help"}, {"lab", "compare", "--help"}}) {
             Result r = run(args);
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("Usage:");
@@ -483,6 +487,16 @@ class SimulTest {
         Result r = run("demo", "simul", "--scale", "0.000002");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("synchronous", "expected 12.0 h", "on the loop", "expected 1.0 h", "sooner");
+    }
+
+    @Test
+    void theRaceDemoPrintsTheTableAndTheVerdicts() {
+        Result r = run("demo", "race", "--scale", "0.0001", "--threads", "2");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("race: 2 threads").contains("no synchronization", "AsyncLock across await",
+                "static counter per JVM", "the parent's copy still reads 0");
+        assertThat(run("demo", "race", "--threads", "1").err())
+                .isEqualTo("simul demo race: --threads must be 2 to 1,000, got 1 (see 'simul demo race --help')\n");
     }
 
     @Test
