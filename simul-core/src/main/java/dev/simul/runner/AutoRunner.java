@@ -1,7 +1,10 @@
 package dev.simul.runner;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -15,7 +18,8 @@ import java.util.function.LongSupplier;
  * from a guess, and says what it chose ({@link #decision()}).
  *
  * <p>It measures the blocking coefficient of its tasks: the share of a task's wall time that is not CPU time
- * ({@link ThreadMXBean#getCurrentThreadCpuTime()} around each task on a platform thread). The first tasks are its
+ * ({@link ThreadMXBean#getCurrentThreadCpuTime()} around each task on a platform thread; on Linux, the time the
+ * thread waited for a core is left out of its wall time). The first tasks are its
  * samples; from them it picks one platform thread per core for CPU-bound tasks, virtual threads for tasks that
  * mostly wait, and a pool sized by Goetz's rule, N = cores x (1 + wait / compute), for tasks in between. It keeps
  * measuring while it runs, decides afresh when the tasks change nature, and in the mixed case moves the pool's size
@@ -39,6 +43,8 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
+    private static final boolean SCHEDSTAT = Files.isReadable(THREAD_SCHEDSTAT);
     private static final AtomicInteger RUNNERS = new AtomicInteger();
 
     /** How a decided runner runs its tasks. */
@@ -235,20 +241,28 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         }
     }
 
-    /** Runs the task, measuring its CPU time if {@code measured} (a platform thread), then starts what is queued. */
+    /**
+     * Runs the task, measuring its CPU time if {@code measured} (a platform thread), then starts what is queued. The
+     * wall time it reports leaves out the time the thread was ready to run but waited for a core (on Linux, where the
+     * kernel says so): that is not waiting in the task's sense, and counting it would call CPU-bound tasks on a busy
+     * machine (or beside this runner's own other tasks) waiting-bound.
+     */
     private void runMeasured(Promise<?> promise, boolean measured) {
         long cpu0 = measured ? CPU.getCurrentThreadCpuTime() : -1;
+        long queued0 = measured ? runQueueNanos() : -1;
         long wall0 = clock.getAsLong();
         try {
             promise.run();
         } finally {
             long now = clock.getAsLong();
             long cpu = cpu0 >= 0 ? CPU.getCurrentThreadCpuTime() - cpu0 : -1;
+            long queued1 = queued0 >= 0 ? runQueueNanos() : -1;
+            long wall = now - wall0 - (queued1 >= queued0 ? queued1 - queued0 : 0);
             synchronized (lock) {
                 running--;
                 lastProgress = now;
                 if (!promise.isCancelled()) {
-                    policy.completed(now, cpu, now - wall0);
+                    policy.completed(now, cpu, Math.max(Math.max(cpu, 0), wall));
                 }
                 if (running == 0 && queue.isEmpty()) {
                     policy.idle(now);
@@ -284,6 +298,22 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
             }
         } finally {
             ended();
+        }
+    }
+
+    /**
+     * How long this thread has waited, ready to run, for a core: the second figure of Linux's
+     * {@code /proc/thread-self/schedstat} (the kernel's run_delay, nanoseconds); -1 where there is none.
+     */
+    static long runQueueNanos() {
+        if (!SCHEDSTAT) {
+            return -1;
+        }
+        try {
+            String[] fields = Files.readString(THREAD_SCHEDSTAT).trim().split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
