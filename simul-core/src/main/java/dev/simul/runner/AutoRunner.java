@@ -167,7 +167,11 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         virtual = Thread.ofVirtual().name(prefix + "v", 1).factory();
     }
 
-    /** What the runner runs its tasks on now, and why: the provisional decision until its samples are back. */
+    /**
+     * What the runner runs its tasks on now, and why: the provisional decision until its samples are back. A task's
+     * measurement is recorded just after its handle completes, so a decision may lag the last {@code get()} by a
+     * moment; once {@link #close()} has returned, it is final.
+     */
     public Decision decision() {
         synchronized (lock) {
             return policy.decision();

@@ -37,6 +37,12 @@ class AutoRunnerTest {
                 Thread.sleep(20);
                 return i;
             }, List.of(1, 2, 3, 4));
+            // A task's measurement is recorded just after its handle completes: wait for the last one's.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (runner.explanation() == null) {
+                assertThat(System.nanoTime() - deadline).as("the samples are recorded").isNegative();
+                Thread.onSpinWait();
+            }
             AutoRunner.Decision decision = runner.decision();
             assertThat(decision.nature()).isEqualTo(Nature.WAITING);
             assertThat(decision.model()).isEqualTo(Model.VIRTUAL_THREADS);
