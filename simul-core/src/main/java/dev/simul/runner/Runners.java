@@ -21,6 +21,8 @@ import java.util.ServiceLoader;
  *       <td>{@code dev.simul.runner}</td></tr>
  *   <tr><td>{@code loop}</td><td>coroutines on one event-loop thread</td><td>always 1 (the loop's thread)</td>
  *       <td>{@code dev.simul.loop.LoopRunner}</td></tr>
+ *   <tr><td>{@code auto}</td><td>platform or virtual threads, chosen from measured tasks</td>
+ *       <td>its choice; a number given caps it</td><td>{@code dev.simul.runner.AutoRunner}</td></tr>
  *   <tr><td>{@code processes}</td><td>worker JVMs, children of this one</td><td>default: available processors</td>
  *       <td>{@code dev.simul.process.ProcessPool}</td></tr>
  * </table>
@@ -87,6 +89,19 @@ public final class Runners {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
         return m.create(workers);
+    }
+
+    /**
+     * A runner that picks platform or virtual threads, and how many, from measurements of its tasks
+     * ({@link AutoRunner#decision()} says what it picked and why); no cap on the tasks it runs at once.
+     */
+    public static AutoRunner auto() {
+        return new AutoRunner(Runner.UNBOUNDED);
+    }
+
+    /** Like {@link #auto()}, running at most {@code cap} tasks at once. */
+    public static AutoRunner auto(int cap) {
+        return new AutoRunner(cap);
     }
 
     /** Runs every task on the submitting thread. */

@@ -25,7 +25,7 @@ class RunnersTest {
     @Test
     void rejectsUnknownModesAndWorkerCountsBelowOne() {
         assertThatThrownBy(() -> Runners.of("fibers", 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown mode 'fibers'; modes: sequential, threads, virtual, loop, processes");
+                .hasMessage("unknown mode 'fibers'; modes: sequential, threads, virtual, loop, auto, processes");
         assertThatThrownBy(() -> Runners.of("threads", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> Runners.virtual(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -109,7 +109,7 @@ class SimulTest {
             assertThat(r.err()).doesNotContain("Exception", "\tat ");
         }
         assertThat(run("lab", "--modes", "fibers").err())
-                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop,"
+                .isEqualTo("simul lab: unknown mode 'fibers'; modes: sequential, threads, virtual, loop, auto,"
                         + " processes, cluster (see 'simul lab --help')\n");
     }
 

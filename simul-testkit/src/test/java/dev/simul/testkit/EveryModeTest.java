@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The runner contract, run on every mode registered on the class path: simul-core's five, and whatever a jar on
+ * The runner contract, run on every mode registered on the class path: simul-core's six, and whatever a jar on
  * this module's test class path adds. Sequential runs each task inside {@code submit}, so it passes the part of
  * the contract that allows for that; every other mode passes all of it.
  */
@@ -25,8 +25,8 @@ class EveryModeTest {
     }
 
     @Test
-    void coreBringsItsFiveModes() {
-        assertThat(Runners.modes()).startsWith("sequential", "threads", "virtual", "loop", "processes");
+    void coreBringsItsSixModes() {
+        assertThat(Runners.modes()).startsWith("sequential", "threads", "virtual", "loop", "auto", "processes");
         assertThat(concurrentModes()).hasSize(Runners.modes().size() - 1);
     }
 

@@ -15,9 +15,17 @@ import java.util.List;
  * @param runs     every measured run, in order (the warm-up runs are not included)
  * @param warmupRuns the unmeasured runs before them
  * @param warmupS  how long those took, in seconds
+ * @param decision what the runner of the last measured run chose and why, for a runner that chooses
+ *                 ({@link dev.simul.runner.Explaining}, as {@code auto}); null for the others
  */
 public record Cell(String workload, String mode, int workers, int tasks, double wallS, double cpuS, Double speedup,
-                   List<Measurement> runs, int warmupRuns, double warmupS) {
+                   List<Measurement> runs, int warmupRuns, double warmupS, String decision) {
+
+    /** A cell of a runner that chose nothing. */
+    public Cell(String workload, String mode, int workers, int tasks, double wallS, double cpuS, Double speedup,
+                List<Measurement> runs, int warmupRuns, double warmupS) {
+        this(workload, mode, workers, tasks, wallS, cpuS, speedup, runs, warmupRuns, warmupS, null);
+    }
 
     /** CPU seconds per wall second: how many cores were busy on average. */
     public double coresBusy() {
@@ -25,6 +33,6 @@ public record Cell(String workload, String mode, int workers, int tasks, double 
     }
 
     Cell withSpeedup(Double speedup) {
-        return new Cell(workload, mode, workers, tasks, wallS, cpuS, speedup, runs, warmupRuns, warmupS);
+        return new Cell(workload, mode, workers, tasks, wallS, cpuS, speedup, runs, warmupRuns, warmupS, decision);
     }
 }

@@ -2,6 +2,7 @@ package dev.simul.lab.experiment;
 
 import dev.simul.runner.SequentialMode;
 import dev.simul.lab.workload.Workload;
+import dev.simul.runner.Explaining;
 import dev.simul.runner.Runner;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -107,15 +108,17 @@ public final class Lab {
         double warmupS = (clock.getAsLong() - start) / 1e9;
         List<Measurement> runs = new ArrayList<>();
         int used = 0;
+        String decision = null;
         for (int run = 1; run <= config.repeat(); run++) {
             listener.starting(workload.name(), mode, index, cells, run, config.repeat());
             Run timed = timedRun(workload, mode, workers, config);
             runs.add(timed.measurement());
             used = timed.workers() == Runner.UNBOUNDED ? tasks : timed.workers();
+            decision = timed.decision();
         }
         return new Cell(workload.name(), mode, used, tasks,
                 median(runs.stream().map(Measurement::wallS).toList()),
-                median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS);
+                median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS, decision);
     }
 
     /** Time this JVM's JIT has spent compiling, summed over its threads; 0 where the JVM does not tell. */
@@ -144,8 +147,11 @@ public final class Lab {
         }
     }
 
-    /** A measured run, and the workers its runner had. */
-    private record Run(Measurement measurement, int workers) {
+    /**
+     * A measured run, the workers its runner had once the job was done, and what the runner chose, if it is one that
+     * chooses ({@link Explaining}), else null.
+     */
+    private record Run(Measurement measurement, int workers, String decision) {
     }
 
     /** One run on a fresh runner, timed from the runner's start to its close; the clean-up comes after. */
@@ -156,13 +162,17 @@ public final class Lab {
         long cpu0 = cpuNanos() + source.outsideCpuNanos();
         long t0 = System.nanoTime();
         try {
-            int used;
-            try (Runner runner = newRunner(source, mode, workers)) {
-                used = runner.workers();
+            Runner runner = newRunner(source, mode, workers);
+            try (runner) {
                 workload.run(runner, config.scale());
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            return new Run(new Measurement(wall, (cpuNanos() + source.outsideCpuNanos() - cpu0) / 1e9), used);
+            // Asked once the runner is closed, when its last task's bookkeeping is done: a runner that chooses its
+            // size and model has chosen by then.
+            int used = runner.workers();
+            String decision = runner instanceof Explaining explaining ? explaining.explanation() : null;
+            return new Run(new Measurement(wall, (cpuNanos() + source.outsideCpuNanos() - cpu0) / 1e9), used,
+                    decision);
         } finally {
             workload.afterRun();
         }

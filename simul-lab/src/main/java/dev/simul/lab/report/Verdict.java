@@ -92,7 +92,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         int parallel = sequential != null ? 1 : Math.max(1, Math.min(winner.workers(), machine.logicalCpus()));
         double busy = judged.coresBusy() / parallel;
         String nature = busy >= CPU_BOUND_BUSY ? Workload.CPU_BOUND
-                : busy <= IO_BOUND_BUSY ? Workload.IO_BOUND : "mixed";
+                : busy <= IO_BOUND_BUSY ? Workload.IO_BOUND : Workload.MIXED;
         String why = switch (nature) {
             case Workload.CPU_BOUND -> cpuBound(winner, sequential, busy, machine);
             case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
@@ -101,6 +101,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         why += onTheLoop(row, nature, sequential, known);
         why += inProcesses(row);
         why += inCluster(row);
+        why += choices(row);
         if (known != null && !known.expectedNature().equals(nature)) {
             why += " The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
                     + nature + ".";
@@ -204,6 +205,30 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             return took + ", %s less than threads (%s).".formatted(seconds(-extra), seconds(threads.wallS()));
         }
         return took + ", %s more than threads:".formatted(seconds(extra)) + whyMore;
+    }
+
+    /**
+     * One sentence per cell whose runner chose its model and size ({@code auto}): what it picked and why, in its own
+     * words, and how its time compares with the fastest other mode's.
+     */
+    static String choices(List<Cell> row) {
+        StringBuilder out = new StringBuilder();
+        for (Cell chooser : row) {
+            if (chooser.decision() == null) {
+                continue;
+            }
+            out.append(" %s picked %s".formatted(chooser.mode(), chooser.decision()));
+            row.stream().filter(c -> !c.mode().equals(chooser.mode())).min(Comparator.comparingDouble(Cell::wallS))
+                    .ifPresent(best -> {
+                        double behind = chooser.wallS() / best.wallS() - 1;
+                        String compared = Math.abs(behind) < TIE ? "level with"
+                                : "%.0f%% %s".formatted(Math.abs(behind) * 100, behind > 0 ? "behind" : "ahead of");
+                        out.append("; it took %s, %s the fastest other mode, %s (%s)".formatted(
+                                seconds(chooser.wallS()), compared, best.mode(), seconds(best.wallS())));
+                    });
+            out.append('.');
+        }
+        return out.toString();
     }
 
     private static Cell cell(List<Cell> row, String mode) {

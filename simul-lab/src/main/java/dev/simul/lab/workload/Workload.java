@@ -12,6 +12,8 @@ public abstract class Workload {
     public static final String CPU_BOUND = "CPU-bound";
     /** What the seeds call a job that mostly waits. */
     public static final String IO_BOUND = "I/O-bound";
+    /** A job that computes and waits, each for a good share of its time (not one of the seeds'). */
+    public static final String MIXED = "mixed";
 
     private final String name;
     private final int tasks;
@@ -21,8 +23,8 @@ public abstract class Workload {
     /**
      * @param name           the name used on the command line and in reports
      * @param tasks          how many tasks one run submits
-     * @param expectedNature what the seeds call this job, {@link #CPU_BOUND} or {@link #IO_BOUND}; the lab checks it
-     *                       against its measurements
+     * @param expectedNature what the seeds call this job, {@link #CPU_BOUND}, {@link #IO_BOUND} or {@link #MIXED}; the
+     *                       lab checks it against its measurements
      * @param description    one line: what the job is and which seed it comes from
      */
     protected Workload(String name, int tasks, String expectedNature, String description) {

@@ -12,7 +12,7 @@ public final class Workloads {
     static {
         for (Workload w : List.of(new CpuBound(), new HashChain(), new ApiCalls(), new FileWrites(),
                 new Countdown(),
-                new Downloads())) {
+                new Downloads(), new Mixed())) {
             ALL.put(w.name(), w);
         }
     }

@@ -47,6 +47,15 @@ class LabTest {
         assertThat(cells.getFirst().speedup()).isEqualTo(1.0);
     }
 
+    @Test
+    void aRunnerThatChoosesLeavesItsDecisionInItsCellAndTheOthersNone() throws Exception {
+        List<Cell> cells = Lab.run(new LabConfig(List.of(new Probe()), List.of("threads", "auto"), null, 1, 1, 0),
+                (a, b, c, d, e, f) -> { });
+        assertThat(cells.get(0).decision()).isNull();
+        assertThat(cells.get(1).decision()).as("3 tasks measured, every one done when the runner closed")
+                .contains("3 tasks sampled");
+    }
+
     /** Records its runs and clean-ups, and whether its runner was already closed at each clean-up. */
     static final class Tidy extends Workload {
         final List<String> events = new ArrayList<>();

@@ -39,6 +39,21 @@ class LabReportTest {
         assertThat(json.get("verdicts").get(0).get("winner").asText()).isEqualTo("threads");
     }
 
+    @Test
+    void aCellOfARunnerThatChoseCarriesItsDecisionAndTheOthersNull() throws Exception {
+        List<Cell> cells = List.of(
+                new Cell("api", "virtual", 2, 2, 1.0, 0.01, null, List.of(), 1, 1.0),
+                new Cell("api", "auto", 2, 2, 1.0, 0.01, null, List.of(), 1, 1.0,
+                        "virtual threads x unbounded: tasks waited 99% of their time"));
+        StringWriter out = new StringWriter();
+        new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells, Verdict.of(cells, VerdictTest.TWO_CORES,
+                name -> null)).writeJson(out);
+        JsonNode results = new ObjectMapper().readTree(out.toString()).get("results");
+        assertThat(results.get(0).get("decision").isNull()).isTrue();
+        assertThat(results.get(1).get("decision").asText())
+                .isEqualTo("virtual threads x unbounded: tasks waited 99% of their time");
+    }
+
     /** A finding as an experiment returns one: its components are its JSON. */
     record Ping(double roundTripNs, List<String> verdicts) implements Finding {
         @Override

@@ -104,6 +104,26 @@ class VerdictTest {
     }
 
     @Test
+    void aRunnerThatChoseSaysWhatItPickedAndHowItDidAgainstTheFastestOtherMode() {
+        String picked = "virtual threads x unbounded: tasks waited 97% of their time";
+        Verdict behind = Verdict.of(List.of(
+                cell("api", "sequential", 1, 7.0, 0.01, 7.0),
+                cell("api", "virtual", 2, 4.0, 0.01, 7.0),
+                new Cell("api", "auto", 2, 2, 4.4, 0.01, 7.0 / 4.4, List.of(), 1, 1.0, picked)), TWO_CORES,
+                name -> null).getFirst();
+        assertThat(behind.why()).endsWith(" auto picked " + picked
+                + "; it took 4.40 s, 10% behind the fastest other mode, virtual (4.00 s).");
+        Verdict level = Verdict.of(List.of(
+                cell("api", "virtual", 2, 4.0, 0.01, 7.0),
+                new Cell("api", "auto", 2, 2, 3.9, 0.01, null, List.of(), 1, 1.0, picked)), TWO_CORES,
+                name -> null).getFirst();
+        assertThat(level.why()).contains("level with the fastest other mode, virtual");
+        Verdict none = Verdict.of(List.of(cell("api", "virtual", 2, 4.0, 0.01, 7.0)), TWO_CORES, name -> null)
+                .getFirst();
+        assertThat(none.why()).doesNotContain("picked");
+    }
+
+    @Test
     void oneVerdictPerWorkloadInOrder() {
         List<Verdict> verdicts = Verdict.of(List.of(
                 cell("b", "sequential", 1, 1, 1, 1), cell("a", "sequential", 1, 1, 1, 1)), TWO_CORES, name -> null);

@@ -11,7 +11,7 @@ class WorkloadsTest {
 
     @Test
     void namesTheSeedsWorkloads() {
-        assertThat(Workloads.names()).containsExactly("cpu", "hash", "api", "files", "countdown", "download");
+        assertThat(Workloads.names()).containsExactly("cpu", "hash", "api", "files", "countdown", "download", "mixed");
         assertThat(Workloads.of("api").tasks()).isEqualTo(2);
         assertThatThrownBy(() -> Workloads.of("gpu")).hasMessageContaining("unknown workload 'gpu'");
     }

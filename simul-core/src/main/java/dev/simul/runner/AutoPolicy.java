@@ -1,0 +1,318 @@
+package dev.simul.runner;
+
+import dev.simul.runner.AutoRunner.Decision;
+import dev.simul.runner.AutoRunner.Model;
+import dev.simul.runner.AutoRunner.Nature;
+
+/**
+ * What the {@link AutoRunner} decides, from measurements alone: it owns no thread and reads no clock, so tests give
+ * it fixed numbers. Not thread-safe: the runner calls it under its lock.
+ *
+ * <p>Overview. Undecided, tasks start at once (up to the cap), the first {@link #SAMPLE_TASKS} on platform threads
+ * whose CPU time is measured. Once they have finished (or every task so far has, with at least one measured), the
+ * blocking coefficient b = 1 - CPU / wall, summed over the samples, picks the model: b below
+ * {@link #CPU_BOUND_MAX_WAIT}, CPU-bound: one platform thread per core; b from {@link #WAITING_MIN_WAIT} up,
+ * waiting-bound: virtual threads up to the cap; in between, mixed: a pool of N = cores x (1 + wait / compute)
+ * platform threads (Goetz's rule). Then, every window of completed tasks:
+ * <ul>
+ *   <li>the window's measured tasks (every task on a platform thread; one in {@link #PROBE_EVERY} on virtual
+ *       threads) give b again; if it names another nature, the model is decided afresh from it;</li>
+ *   <li>otherwise, in the mixed model, the worker count climbs a hill (the .NET thread pool's idea, without its
+ *       signal processing): one worker more or fewer, kept going while throughput rises by more than
+ *       {@link #NOISE}, turned back when it falls by more, held when it stays within it; never below the cores nor
+ *       above twice Goetz's estimate, nor above the cap.</li>
+ * </ul>
+ * A starved queue (tasks waiting, none finishing for {@link AutoRunner#STARVATION_NANOS}) raises the limit by one,
+ * up to the cap, as the .NET pool injects a thread: tasks that wait for each other never deadlock below the cap.
+ *
+ * <p>Invariant: {@link #limit()} is between 1 and the cap, and {@link #decision()} is never null.
+ */
+final class AutoPolicy {
+
+    /** Tasks measured before the first decision: enough to average out one odd task, few enough to decide soon. */
+    static final int SAMPLE_TASKS = 4;
+    /** Tasks that wait less than this share of their time are CPU-bound: more threads than cores only take turns. */
+    static final double CPU_BOUND_MAX_WAIT = 0.2;
+    /**
+     * Tasks that wait at least this share of their time are waiting-bound: Goetz's rule would want 5 or more
+     * threads per core, where virtual threads cost far less than platform ones.
+     */
+    static final double WAITING_MIN_WAIT = 0.8;
+    /** On virtual threads, one task in this many runs on a measured platform thread, so that b stays known. */
+    static final int PROBE_EVERY = 16;
+    /** The fewest completions a window holds; a window also holds at least twice the worker count (up to 64). */
+    static final int MIN_WINDOW = 8;
+    /** A window holds at most this many completions, so that adaptation goes on with thousands of workers. */
+    static final int MAX_WINDOW = 64;
+    /** Throughputs closer than this fraction are the same on a shared, noisy machine: hold the worker count. */
+    static final double NOISE = 0.05;
+
+    private final int cores;
+    private final int cap;
+
+    private Decision decision;
+    private boolean decided;
+    private boolean measurable = true;
+
+    /** Tasks launched so far, and how many of them ran on a measured platform thread before the decision. */
+    private long launched;
+    private int samplesLaunched;
+
+    /** The samples' measurements, before the decision. */
+    private int sampled;
+    private long sampledCpu;
+    private long sampledWall;
+
+    /** The current window (after the decision): when it began, completions in it, and its measured tasks. */
+    private long windowStart;
+    private int windowDone;
+    private int windowMeasured;
+    private long windowCpu;
+    private long windowWall;
+
+    /** The mixed model's hill climb; null in the other models. */
+    private HillClimb climb;
+
+    /**
+     * @param cores the processors to keep busy
+     * @param cap   the most tasks at once, or {@link Runner#UNBOUNDED}
+     */
+    AutoPolicy(int cores, int cap) {
+        if (cores < 1 || cap < 1) {
+            throw new IllegalArgumentException("cores and cap must be at least 1, got " + cores + " and " + cap);
+        }
+        this.cores = cores;
+        this.cap = cap;
+        this.decision = new Decision(Model.VIRTUAL_THREADS, cap, Nature.UNDECIDED, 0, 0, 0, 0,
+                "no task measured yet: tasks start at once, the first " + SAMPLE_TASKS
+                        + " on platform threads that measure their CPU time");
+    }
+
+    /** The current decision: the provisional one until tasks are measured. */
+    Decision decision() {
+        return decision;
+    }
+
+    /** Whether the model has been chosen from measurements. */
+    boolean decided() {
+        return decided;
+    }
+
+    /** The most tasks to run at once now. */
+    int limit() {
+        return decision.workers();
+    }
+
+    /** Where the next task to start runs: true for a measured platform thread. Counts it as launched. */
+    boolean nextOnPlatform() {
+        launched++;
+        if (!decided) {
+            if (measurable && samplesLaunched < SAMPLE_TASKS) {
+                samplesLaunched++;
+                return true;
+            }
+            return false;
+        }
+        return decision.model() == Model.PLATFORM_THREADS || (measurable && launched % PROBE_EVERY == 0);
+    }
+
+    /** This JVM cannot measure a thread's CPU time: decide at once, without measurements, on virtual threads. */
+    void unmeasurable() {
+        measurable = false;
+        decided = true;
+        decision = new Decision(Model.VIRTUAL_THREADS, cap, Nature.UNDECIDED, 0, 0, 0, 0,
+                "this JVM does not measure thread CPU time, so nothing was measured: virtual threads start every"
+                        + " task at once, whatever it turns out to be");
+    }
+
+    /**
+     * A task finished (not cancelled).
+     *
+     * @param now       the clock, in nanoseconds
+     * @param cpuNanos  its CPU time on a measured platform thread, or -1 if it was not measured
+     * @param wallNanos its wall time
+     */
+    void completed(long now, long cpuNanos, long wallNanos) {
+        if (!decided) {
+            if (cpuNanos >= 0) {
+                sampled++;
+                sampledCpu += cpuNanos;
+                sampledWall += wallNanos;
+                if (sampled >= SAMPLE_TASKS) {
+                    decideFromSamples(now);
+                }
+            }
+            return;
+        }
+        windowDone++;
+        if (cpuNanos >= 0) {
+            windowMeasured++;
+            windowCpu += cpuNanos;
+            windowWall += wallNanos;
+        }
+        if (windowDone >= windowSize()) {
+            adapt(now);
+        }
+    }
+
+    /** Every task so far has finished: decide on the samples measured, if any. */
+    void idle(long now) {
+        if (!decided && sampled > 0) {
+            decideFromSamples(now);
+        }
+    }
+
+    /**
+     * Tasks have waited in the queue, and none finished, for the starvation time: one more worker, up to the cap.
+     *
+     * @return whether the limit rose
+     */
+    boolean starved() {
+        if (decision.workers() >= cap) {
+            return false;
+        }
+        int workers = decision.workers() + 1;
+        if (climb != null) {
+            climb.raiseTo(workers);
+        }
+        decision = decision.adapted(workers, "raised to " + workers + " workers: queued tasks waited with none"
+                + " finishing (as the .NET pool injects a thread when starved)");
+        return true;
+    }
+
+    private int windowSize() {
+        long size = Math.min(MAX_WINDOW, 2L * decision.workers());
+        return (int) Math.max(MIN_WINDOW, size);
+    }
+
+    private void decideFromSamples(long now) {
+        decided = true;
+        decision = choose(sampled, sampledCpu, sampledWall, "");
+        startWindow(now);
+    }
+
+    /** The end of a window: decide afresh if the nature changed, else climb the hill in the mixed model. */
+    private void adapt(long now) {
+        double throughput = windowDone * 1e9 / Math.max(1, now - windowStart);
+        if (windowMeasured > 0) {
+            Nature seen = Nature.of(blocking(windowCpu, windowWall));
+            if (seen != decision.nature()) {
+                decision = choose(windowMeasured, windowCpu, windowWall,
+                        "; re-decided: was " + decision.nature().label());
+                startWindow(now);
+                return;
+            }
+        }
+        if (climb != null) {
+            int before = decision.workers();
+            int after = climb.next(throughput);
+            if (after != before) {
+                decision = decision.adapted(after, "hill climbing: %d -> %d workers at %.1f tasks/s"
+                        .formatted(before, after, throughput));
+            }
+        }
+        startWindow(now);
+    }
+
+    private void startWindow(long now) {
+        windowStart = now;
+        windowDone = 0;
+        windowMeasured = 0;
+        windowCpu = 0;
+        windowWall = 0;
+    }
+
+    /** The model for tasks that used {@code cpu} of {@code wall} nanoseconds, {@code tasks} of them measured. */
+    private Decision choose(int tasks, long cpu, long wall, String note) {
+        double b = blocking(cpu, wall);
+        Nature nature = Nature.of(b);
+        double cpuMs = cpu / 1e6 / tasks;
+        double wallMs = wall / 1e6 / tasks;
+        String waited = "tasks waited %.0f%% of their time".formatted(b * 100);
+        climb = null;
+        return switch (nature) {
+            case CPU_BOUND -> new Decision(Model.PLATFORM_THREADS, Math.min(cap, cores), nature, tasks, cpuMs, wallMs,
+                    b, waited + ": one platform thread per core (" + cores + "), as more would only take turns"
+                            + note);
+            case WAITING -> new Decision(Model.VIRTUAL_THREADS, cap, nature, tasks, cpuMs, wallMs, b,
+                    waited + ": virtual threads, which cost next to nothing while they wait" + note);
+            default -> {
+                int goetz = goetz(cores, b);
+                int workers = Math.min(cap, goetz);
+                climb = new HillClimb(workers, Math.min(cap, cores), Math.min(cap, 2 * goetz), NOISE);
+                yield new Decision(Model.PLATFORM_THREADS, workers, nature, tasks, cpuMs, wallMs, b,
+                        waited + ": Goetz's N = cores x (1 + wait/compute) = %d x (1 + %.2f) = %d platform threads"
+                                .formatted(cores, b / (1 - b), goetz) + note);
+            }
+        };
+    }
+
+    /** Goetz's rule (Java Concurrency in Practice, 8.2): the threads that keep {@code cores} busy at wait share b. */
+    static int goetz(int cores, double b) {
+        double waitPerCompute = b / (1 - b);
+        return (int) Math.ceil(cores * (1 + waitPerCompute) - 1e-9);
+    }
+
+    /** The share of wall time spent not computing, 0 to 1. */
+    static double blocking(long cpu, long wall) {
+        if (wall <= 0) {
+            return 0;
+        }
+        return Math.max(0, Math.min(1, 1 - (double) cpu / wall));
+    }
+
+    /**
+     * The .NET thread pool's hill climbing, reduced to its idea: move the worker count one step at a time in the
+     * direction that raised throughput, turn back when it fell, hold when the change is within the noise.
+     * Invariant: {@code min <= workers <= max}.
+     */
+    static final class HillClimb {
+        private final int min;
+        private int max;
+        private final double noise;
+        private int workers;
+        private int direction = 1;
+        private double last = Double.NaN;
+
+        HillClimb(int workers, int min, int max, double noise) {
+            this.min = min;
+            this.max = Math.max(min, max);
+            this.noise = noise;
+            this.workers = Math.max(this.min, Math.min(this.max, workers));
+        }
+
+        /** The worker count for the next window, given the throughput of the window that just ran. */
+        int next(double throughput) {
+            if (Double.isNaN(last)) {
+                step(); // the first window sets the baseline: try a step up
+            } else if (throughput > last * (1 + noise)) {
+                step();
+            } else if (throughput < last * (1 - noise)) {
+                direction = -direction;
+                step();
+            } // within the noise: hold
+            last = throughput;
+            return workers;
+        }
+
+        /** A starved queue took the count up: start from there, and forget the throughput of another count. */
+        void raiseTo(int count) {
+            workers = Math.max(min, count);
+            max = Math.max(max, workers);
+            last = Double.NaN;
+        }
+
+        int workers() {
+            return workers;
+        }
+
+        private void step() {
+            int next = workers + direction;
+            if (next < min || next > max) {
+                direction = -direction; // at a bound: turn round, try the other way next time
+                return;
+            }
+            workers = next;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package dev.simul.runner;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code auto} mode: chooses the execution model and the worker count from measurements of its own tasks, not
+ * from a guess, and says what it chose ({@link #decision()}).
+ *
+ * <p>It measures the blocking coefficient of its tasks: the share of a task's wall time that is not CPU time
+ * ({@link ThreadMXBean#getCurrentThreadCpuTime()} around each task on a platform thread; on Linux, the time the
+ * thread waited for a core is left out of its wall time). The first tasks are its
+ * samples; from them it picks one platform thread per core for CPU-bound tasks, virtual threads for tasks that
+ * mostly wait, and a pool sized by Goetz's rule, N = cores x (1 + wait / compute), for tasks in between. It keeps
+ * measuring while it runs, decides afresh when the tasks change nature, and in the mixed case moves the pool's size
+ * toward the best measured throughput (hill climbing). {@link AutoPolicy} holds the rules and their constants.
+ * It never picks worker processes or a cluster: those change what a failure does, which is the user's call.
+ *
+ * <p>A worker count given to {@link Runners#of(String, int)} caps it: it never runs more tasks at once. By default
+ * it is unbounded. Tasks start in submission order; every guarantee of {@link Runner} holds whatever it picks.
+ *
+ * <p>Overview: under {@code lock}, a FIFO {@code queue} of promises, the count of tasks {@code running}, and the
+ * policy, whose {@link AutoPolicy#limit()} bounds {@code running}. Whoever submits, or finishes a task, starts
+ * queued tasks while the limit allows ({@link #drain}), on a platform thread (a cached pool, whose idle threads
+ * are reused) or a new virtual thread, as the policy says. Until the samples are back, tasks start at once up to
+ * the cap: a task that waits for a decision would lose the time the decision saves, and virtual threads, on one
+ * carrier per core, cost CPU-bound tasks nothing. {@code alive} counts the threads started for tasks (and the
+ * starvation watchdog) that have not ended, so that {@link #close()} returns only once they have.
+ */
+public final class AutoRunner extends AbstractRunner implements Explaining {
+
+    /** Queued tasks that see none finish for this long raise the limit by one (see {@link AutoPolicy#starved()}). */
+    static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
+    private static final boolean SCHEDSTAT = Files.isReadable(THREAD_SCHEDSTAT);
+    private static final AtomicInteger RUNNERS = new AtomicInteger();
+
+    /** How a decided runner runs its tasks. */
+    public enum Model {
+        /** Platform threads, as the {@code threads} mode: one per core, or Goetz's count. */
+        PLATFORM_THREADS("platform threads"),
+        /** A virtual thread per task, as the {@code virtual} mode. */
+        VIRTUAL_THREADS("virtual threads");
+
+        private final String label;
+
+        Model(String label) {
+            this.label = label;
+        }
+
+        /** The model in words ({@code "virtual threads"}). */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** What the measured tasks were, by their blocking coefficient b (the share of their time spent waiting). */
+    public enum Nature {
+        /** Nothing measured yet. */
+        UNDECIDED("undecided"),
+        /** b below 0.2: they compute. */
+        CPU_BOUND("CPU-bound"),
+        /** b from 0.2 to 0.8: they compute and wait. */
+        MIXED("mixed"),
+        /** b from 0.8: they mostly wait. */
+        WAITING("waiting-bound");
+
+        private final String label;
+
+        Nature(String label) {
+            this.label = label;
+        }
+
+        /** The nature in words ({@code "waiting-bound"}). */
+        public String label() {
+            return label;
+        }
+
+        /** The nature of tasks with blocking coefficient {@code b}. */
+        static Nature of(double b) {
+            return b < AutoPolicy.CPU_BOUND_MAX_WAIT ? CPU_BOUND : b >= AutoPolicy.WAITING_MIN_WAIT ? WAITING : MIXED;
+        }
+    }
+
+    /**
+     * What the runner runs its tasks on now, and the measurements it decided on.
+     *
+     * @param model          platform or virtual threads
+     * @param workers        the most tasks it runs at once now, or {@link Runner#UNBOUNDED}
+     * @param nature         what the measured tasks were
+     * @param tasksSampled   how many measured tasks the decision rests on (0 before any)
+     * @param cpuMsPerTask   their mean CPU time, in milliseconds
+     * @param wallMsPerTask  their mean wall time, in milliseconds
+     * @param blocking       the blocking coefficient: 1 - CPU / wall over those tasks, 0 to 1
+     * @param why            the reason, in words, with any adaptation since
+     */
+    public record Decision(Model model, int workers, Nature nature, int tasksSampled, double cpuMsPerTask,
+                           double wallMsPerTask, double blocking, String why) {
+
+        /** The same decision with another worker count, and why it changed. */
+        Decision adapted(int newWorkers, String because) {
+            return new Decision(model, newWorkers, nature, tasksSampled, cpuMsPerTask, wallMsPerTask, blocking,
+                    why + "; " + because);
+        }
+
+        /**
+         * One line: {@code "virtual threads x unbounded: tasks waited 97% of their time: ... (waiting-bound; 4 tasks
+         * sampled, 0.9 ms CPU / 30.1 ms wall each)"}.
+         */
+        @Override
+        public String toString() {
+            String size = workers == Runner.UNBOUNDED ? "unbounded" : Integer.toString(workers);
+            String figures = tasksSampled == 0 ? nature.label()
+                    : "%s; %d task%s sampled, %.1f ms CPU / %.1f ms wall each".formatted(nature.label(), tasksSampled,
+                    tasksSampled == 1 ? "" : "s", cpuMsPerTask, wallMsPerTask);
+            return model.label() + " x " + size + ": " + why + " (" + figures + ")";
+        }
+    }
+
+    private final Object lock = new Object();
+    /** Guarded by {@code lock}: the tasks submitted and not yet started, oldest first. */
+    private final ArrayDeque<Promise<?>> queue = new ArrayDeque<>();
+    /** Guarded by {@code lock}: tasks started and not yet finished. */
+    private int running;
+    /** Guarded by {@code lock}. */
+    private final AutoPolicy policy;
+    /** Guarded by {@code lock}: when a task last finished, or the queue last began to wait; for starvation. */
+    private long lastProgress;
+    /** Guarded by {@code lock}: the starvation watchdog while it runs, else null. */
+    private Thread watchdog;
+
+    private final LongSupplier clock;
+    private final ThreadPoolExecutor platform;
+    private final ThreadFactory virtual;
+    private final AtomicInteger alive = new AtomicInteger();
+
+    /** An auto runner that runs at most {@code cap} tasks at once ({@link Runner#UNBOUNDED} for no cap). */
+    AutoRunner(int cap) {
+        this(cap, Runtime.getRuntime().availableProcessors(), System::nanoTime);
+    }
+
+    AutoRunner(int cap, int cores, LongSupplier clock) {
+        super(AutoMode.NAME, cap);
+        this.clock = clock;
+        this.policy = new AutoPolicy(cores, cap);
+        if (!CPU.isCurrentThreadCpuTimeSupported() || !CPU.isThreadCpuTimeEnabled()) {
+            policy.unmeasurable();
+        }
+        String prefix = "simul-auto-" + RUNNERS.incrementAndGet() + "-";
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory named = r -> new Thread(r, prefix + count.incrementAndGet());
+        // No queue of its own (ours is in front of it) and no size limit (the policy's limit bounds it): a thread
+        // per task started, reused once idle, gone after a minute of idleness.
+        platform = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), named);
+        virtual = Thread.ofVirtual().name(prefix + "v", 1).factory();
+    }
+
+    /**
+     * What the runner runs its tasks on now, and why: the provisional decision until its samples are back. A task's
+     * measurement is recorded just after its handle completes, so a decision may lag the last {@code get()} by a
+     * moment; once {@link #close()} has returned, it is final.
+     */
+    public Decision decision() {
+        synchronized (lock) {
+            return policy.decision();
+        }
+    }
+
+    /** The decision in one line, or null while no task has been measured. */
+    @Override
+    public String explanation() {
+        synchronized (lock) {
+            return policy.decided() ? policy.decision().toString() : null;
+        }
+    }
+
+    /** The most tasks it runs at once now: the cap until it decides, then its choice (never above the cap). */
+    @Override
+    public int workers() {
+        synchronized (lock) {
+            return policy.limit();
+        }
+    }
+
+    @Override
+    protected void dispatch(Promise<?> promise) {
+        synchronized (lock) {
+            queue.add(promise);
+            drain();
+        }
+    }
+
+    /** Starts queued tasks while the limit allows; watches for starvation if some must wait. Holds the lock. */
+    private void drain() {
+        while (!queue.isEmpty() && running < policy.limit()) {
+            Promise<?> next = queue.poll();
+            if (next.isDone()) {
+                continue; // cancelled while queued, or withdrawn by shutdownNow
+            }
+            running++;
+            launch(next, policy.nextOnPlatform());
+        }
+        if (!queue.isEmpty() && watchdog == null && policy.limit() < workersCap()) {
+            lastProgress = clock.getAsLong();
+            alive.incrementAndGet();
+            watchdog = Thread.ofVirtual().name("simul-auto-watchdog").start(this::watchForStarvation);
+        }
+    }
+
+    private int workersCap() {
+        return super.workers();
+    }
+
+    private void launch(Promise<?> promise, boolean measured) {
+        alive.incrementAndGet();
+        Runnable body = () -> {
+            try {
+                runMeasured(promise, measured);
+            } finally {
+                ended();
+            }
+        };
+        try {
+            if (measured) {
+                platform.execute(body);
+            } else {
+                virtual.newThread(body).start();
+            }
+        } catch (RuntimeException | Error e) { // no thread could be started (out of memory, say): the task fails
+            running--;
+            ended();
+            promise.fail(e);
+        }
+    }
+
+    /**
+     * Runs the task, measuring its CPU time if {@code measured} (a platform thread), then starts what is queued. The
+     * wall time it reports leaves out the time the thread was ready to run but waited for a core (on Linux, where the
+     * kernel says so): that is not waiting in the task's sense, and counting it would call CPU-bound tasks on a busy
+     * machine (or beside this runner's own other tasks) waiting-bound.
+     */
+    private void runMeasured(Promise<?> promise, boolean measured) {
+        long cpu0 = measured ? CPU.getCurrentThreadCpuTime() : -1;
+        long queued0 = measured ? runQueueNanos() : -1;
+        long wall0 = clock.getAsLong();
+        try {
+            promise.run();
+        } finally {
+            long now = clock.getAsLong();
+            long cpu = cpu0 >= 0 ? CPU.getCurrentThreadCpuTime() - cpu0 : -1;
+            long queued1 = queued0 >= 0 ? runQueueNanos() : -1;
+            long wall = now - wall0 - (queued1 >= queued0 ? queued1 - queued0 : 0);
+            synchronized (lock) {
+                running--;
+                lastProgress = now;
+                if (!promise.isCancelled()) {
+                    policy.completed(now, cpu, Math.max(Math.max(cpu, 0), wall));
+                }
+                if (running == 0 && queue.isEmpty()) {
+                    policy.idle(now);
+                }
+                drain();
+            }
+        }
+    }
+
+    /**
+     * The watchdog, on a virtual thread of its own while tasks queue below the cap: every starvation period in which
+     * no task finished, one more worker. Ends when the queue holds nothing that can still start.
+     */
+    private void watchForStarvation() {
+        try {
+            while (true) {
+                try {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(STARVATION_NANOS));
+                } catch (InterruptedException e) {
+                    // terminate(): the queue holds nothing that can start, as the check below finds
+                }
+                synchronized (lock) {
+                    queue.removeIf(Promise::isDone);
+                    if (queue.isEmpty() || policy.limit() >= workersCap()) {
+                        watchdog = null;
+                        return;
+                    }
+                    if (clock.getAsLong() - lastProgress >= STARVATION_NANOS && policy.starved()) {
+                        lastProgress = clock.getAsLong();
+                        drain();
+                    }
+                }
+            }
+        } finally {
+            ended();
+        }
+    }
+
+    /**
+     * How long this thread has waited, ready to run, for a core: the second figure of Linux's
+     * {@code /proc/thread-self/schedstat} (the kernel's run_delay, nanoseconds); -1 where there is none.
+     */
+    static long runQueueNanos() {
+        if (!SCHEDSTAT) {
+            return -1;
+        }
+        try {
+            String[] fields = Files.readString(THREAD_SCHEDSTAT).trim().split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void ended() {
+        if (alive.decrementAndGet() == 0) {
+            synchronized (alive) {
+                alive.notifyAll();
+            }
+        }
+    }
+
+    @Override
+    protected void terminate() {
+        platform.shutdown();
+        synchronized (lock) {
+            if (watchdog != null) {
+                watchdog.interrupt(); // every task is done: let it see so now, not at its next wake-up
+            }
+        }
+    }
+
+    @Override
+    protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
+        synchronized (alive) {
+            while (alive.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(alive, left);
+            }
+        }
+        return platform.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "auto runner (" + decision() + ")";
+    }
+}

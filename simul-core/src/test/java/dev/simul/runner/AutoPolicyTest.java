@@ -1,0 +1,188 @@
+package dev.simul.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simul.runner.AutoRunner.Decision;
+import dev.simul.runner.AutoRunner.Model;
+import dev.simul.runner.AutoRunner.Nature;
+import org.junit.jupiter.api.Test;
+
+/** The auto mode's decisions on fixed measurements: no threads, no clock, no timing. */
+class AutoPolicyTest {
+
+    private static final long MS = 1_000_000;
+
+    /** A policy on {@code cores} cores, its samples launched and back, each with the given CPU and wall time. */
+    private static AutoPolicy sampled(int cores, int cap, long cpuMs, long wallMs) {
+        AutoPolicy policy = new AutoPolicy(cores, cap);
+        for (int i = 0; i < AutoPolicy.SAMPLE_TASKS; i++) {
+            assertThat(policy.nextOnPlatform()).as("a sample runs on a measured platform thread").isTrue();
+        }
+        for (int i = 0; i < AutoPolicy.SAMPLE_TASKS; i++) {
+            policy.completed(0, cpuMs * MS, wallMs * MS);
+        }
+        return policy;
+    }
+
+    @Test
+    void undecidedItStartsEverythingUpToTheCapTheFirstTasksMeasured() {
+        AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
+        assertThat(policy.decided()).isFalse();
+        assertThat(policy.limit()).isEqualTo(Runner.UNBOUNDED);
+        assertThat(policy.decision().nature()).isEqualTo(Nature.UNDECIDED);
+        for (int i = 0; i < AutoPolicy.SAMPLE_TASKS; i++) {
+            assertThat(policy.nextOnPlatform()).isTrue();
+        }
+        assertThat(policy.nextOnPlatform()).as("beyond the samples: virtual threads, unmeasured").isFalse();
+        policy.completed(0, -1, 50 * MS); // an unmeasured task tells nothing
+        for (int i = 0; i < AutoPolicy.SAMPLE_TASKS - 1; i++) {
+            policy.completed(0, 10 * MS, 10 * MS);
+        }
+        assertThat(policy.decided()).as("one sample is still out").isFalse();
+    }
+
+    @Test
+    void cpuBoundTasksGetOnePlatformThreadPerCore() {
+        Decision d = sampled(2, Runner.UNBOUNDED, 95, 100).decision();
+        assertThat(d.model()).isEqualTo(Model.PLATFORM_THREADS);
+        assertThat(d.workers()).isEqualTo(2);
+        assertThat(d.nature()).isEqualTo(Nature.CPU_BOUND);
+        assertThat(d.tasksSampled()).isEqualTo(4);
+        assertThat(d.cpuMsPerTask()).isEqualTo(95.0);
+        assertThat(d.wallMsPerTask()).isEqualTo(100.0);
+        assertThat(d.blocking()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(d.toString()).isEqualTo("platform threads x 2: tasks waited 5% of their time: one platform thread"
+                + " per core (2), as more would only take turns (CPU-bound; 4 tasks sampled, 95.0 ms CPU / 100.0 ms"
+                + " wall each)");
+        assertThat(sampled(8, 3, 95, 100).decision().workers()).as("never above the cap").isEqualTo(3);
+    }
+
+    @Test
+    void waitingTasksGetVirtualThreadsUpToTheCap() {
+        AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 3, 100);
+        Decision d = policy.decision();
+        assertThat(d.model()).isEqualTo(Model.VIRTUAL_THREADS);
+        assertThat(d.workers()).isEqualTo(Runner.UNBOUNDED);
+        assertThat(d.nature()).isEqualTo(Nature.WAITING);
+        assertThat(d.toString()).startsWith("virtual threads x unbounded: tasks waited 97% of their time");
+        assertThat(sampled(2, 50, 3, 100).limit()).isEqualTo(50);
+        // One task in PROBE_EVERY still runs on a measured platform thread.
+        int probes = 0;
+        for (int i = 0; i < 10 * AutoPolicy.PROBE_EVERY; i++) {
+            probes += policy.nextOnPlatform() ? 1 : 0;
+        }
+        assertThat(probes).isEqualTo(10);
+    }
+
+    @Test
+    void mixedTasksGetAPoolSizedByGoetzsRule() {
+        Decision d = sampled(2, Runner.UNBOUNDED, 50, 100).decision();
+        assertThat(d.model()).isEqualTo(Model.PLATFORM_THREADS);
+        assertThat(d.nature()).isEqualTo(Nature.MIXED);
+        assertThat(d.workers()).as("2 x (1 + 50/50)").isEqualTo(4);
+        assertThat(d.why()).contains("Goetz's N = cores x (1 + wait/compute) = 2 x (1 + 1.00) = 4");
+        assertThat(sampled(4, Runner.UNBOUNDED, 25, 100).limit()).as("4 x (1 + 75/25)").isEqualTo(16);
+        assertThat(sampled(2, 3, 50, 100).limit()).as("capped").isEqualTo(3);
+        assertThat(AutoPolicy.goetz(2, 0.5)).isEqualTo(4);
+        assertThat(AutoPolicy.goetz(2, 0.2)).isEqualTo(3);
+        assertThat(AutoPolicy.goetz(1, 0.0)).isEqualTo(1);
+    }
+
+    @Test
+    void theThresholdsSplitTheNatures() {
+        assertThat(Nature.of(0.19)).isEqualTo(Nature.CPU_BOUND);
+        assertThat(Nature.of(0.2)).isEqualTo(Nature.MIXED);
+        assertThat(Nature.of(0.79)).isEqualTo(Nature.MIXED);
+        assertThat(Nature.of(0.8)).isEqualTo(Nature.WAITING);
+        assertThat(AutoPolicy.blocking(120, 100)).as("CPU over wall (a task's own threads) clamps to 0").isZero();
+        assertThat(AutoPolicy.blocking(0, 0)).isZero();
+    }
+
+    @Test
+    void withFewerTasksThanSamplesItDecidesOnceAllAreDone() {
+        AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
+        policy.nextOnPlatform();
+        policy.nextOnPlatform();
+        policy.completed(0, 1 * MS, 100 * MS);
+        policy.completed(0, 1 * MS, 100 * MS);
+        assertThat(policy.decided()).isFalse();
+        policy.idle(0);
+        assertThat(policy.decided()).isTrue();
+        assertThat(policy.decision().tasksSampled()).isEqualTo(2);
+        assertThat(policy.decision().model()).isEqualTo(Model.VIRTUAL_THREADS);
+        assertThat(new AutoPolicy(2, 4)).satisfies(p -> {
+            p.idle(0);
+            assertThat(p.decided()).as("nothing measured: nothing to decide on").isFalse();
+        });
+    }
+
+    /** One window of the current size, its tasks each with the given CPU and wall time, ending at {@code end}. */
+    private static void window(AutoPolicy policy, long end, long cpuMs, long wallMs) {
+        int size = Math.max(AutoPolicy.MIN_WINDOW, 2 * policy.limit());
+        for (int i = 0; i < size; i++) {
+            policy.completed(end, cpuMs * MS, wallMs * MS);
+        }
+    }
+
+    @Test
+    void theMixedPoolClimbsTowardTheBestThroughputAndHoldsWithinTheNoise() {
+        AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 50, 100); // 4 workers, windows of 8, from time 0
+        window(policy, 1000 * MS, 50, 100);
+        assertThat(policy.limit()).as("the first window sets the baseline, then tries one more").isEqualTo(5);
+        window(policy, 1000 * MS + 800 * MS, 50, 100); // 10 tasks in 0.8 s: 12.5/s, up from 8/s
+        assertThat(policy.limit()).as("better: on up").isEqualTo(6);
+        window(policy, 1800 * MS + 1200 * MS, 50, 100); // 12 in 1.2 s: 10/s, down
+        assertThat(policy.limit()).as("worse: back").isEqualTo(5);
+        window(policy, 3000 * MS + 1000 * MS, 50, 100); // 10 in 1.0 s: 10/s, the same
+        assertThat(policy.limit()).as("within the noise: hold").isEqualTo(5);
+        assertThat(policy.decision().nature()).isEqualTo(Nature.MIXED);
+        assertThat(policy.decision().why()).contains("hill climbing: 4 -> 5 workers", "hill climbing: 6 -> 5");
+    }
+
+    @Test
+    void theClimbStaysWithinItsBounds() {
+        AutoPolicy.HillClimb climb = new AutoPolicy.HillClimb(4, 2, 5, 0.05);
+        assertThat(climb.next(10)).isEqualTo(5);
+        assertThat(climb.next(20)).as("at the top: stays, turns round").isEqualTo(5);
+        assertThat(climb.next(40)).isEqualTo(4);
+        assertThat(climb.next(80)).isEqualTo(3);
+        assertThat(climb.next(160)).isEqualTo(2);
+        assertThat(climb.next(320)).as("at the bottom").isEqualTo(2);
+        assertThat(new AutoPolicy.HillClimb(99, 2, 5, 0.05).workers()).isEqualTo(5);
+    }
+
+    @Test
+    void tasksThatChangeNatureAreDecidedAfresh() {
+        AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 95, 100);
+        assertThat(policy.decision().nature()).isEqualTo(Nature.CPU_BOUND);
+        window(policy, 1000 * MS, 2, 100);
+        Decision d = policy.decision();
+        assertThat(d.nature()).isEqualTo(Nature.WAITING);
+        assertThat(d.model()).isEqualTo(Model.VIRTUAL_THREADS);
+        assertThat(d.tasksSampled()).isEqualTo(Math.max(AutoPolicy.MIN_WINDOW, 4));
+        assertThat(d.why()).endsWith("; re-decided: was CPU-bound");
+        window(policy, 2000 * MS, -1, 100); // unmeasured tasks (virtual threads) change nothing
+        assertThat(policy.decision()).isEqualTo(d);
+    }
+
+    @Test
+    void aStarvedQueueRaisesTheLimitOneAtATimeUpToTheCap() {
+        AutoPolicy policy = sampled(1, 3, 95, 100);
+        assertThat(policy.limit()).isEqualTo(1);
+        assertThat(policy.starved()).isTrue();
+        assertThat(policy.limit()).isEqualTo(2);
+        assertThat(policy.starved()).isTrue();
+        assertThat(policy.starved()).as("at the cap").isFalse();
+        assertThat(policy.limit()).isEqualTo(3);
+        assertThat(policy.decision().why()).contains("raised to 3 workers");
+    }
+
+    @Test
+    void withoutCpuTimeItRunsOnVirtualThreadsAndSaysWhy() {
+        AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
+        policy.unmeasurable();
+        assertThat(policy.decided()).isTrue();
+        assertThat(policy.nextOnPlatform()).isFalse();
+        assertThat(policy.decision().why()).contains("does not measure thread CPU time");
+    }
+}

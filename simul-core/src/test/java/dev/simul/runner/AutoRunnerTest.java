@@ -1,0 +1,107 @@
+package dev.simul.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simul.runner.AutoRunner.Model;
+import dev.simul.runner.AutoRunner.Nature;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The auto mode beyond the runner contract (which simul-testkit runs on every mode) and beyond its policy's rules
+ * ({@link AutoPolicyTest}): what it measures on real tasks, and that it explains itself. Nothing here is timed.
+ */
+class AutoRunnerTest {
+
+    @Test
+    void beforeAnyTaskItHasDecidedNothingAndSaysSo() {
+        try (AutoRunner runner = Runners.auto()) {
+            assertThat(runner.explanation()).isNull();
+            assertThat(runner.decision().nature()).isEqualTo(Nature.UNDECIDED);
+            assertThat(runner.workers()).isEqualTo(Runner.UNBOUNDED);
+            assertThat(runner.toString()).startsWith("auto runner (virtual threads x unbounded: no task measured");
+            assertThat(runner).isInstanceOf(Explaining.class);
+        }
+    }
+
+    @Test
+    void tasksThatSleepAreWaitingBoundAndGetVirtualThreads() throws Exception {
+        try (AutoRunner runner = Runners.auto()) {
+            // A sleeping thread uses no CPU, so however loaded the machine, these tasks wait nearly all their time.
+            runner.map(i -> {
+                Thread.sleep(20);
+                return i;
+            }, List.of(1, 2, 3, 4));
+            // A task's measurement is recorded just after its handle completes: wait for the last one's.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (runner.explanation() == null) {
+                assertThat(System.nanoTime() - deadline).as("the samples are recorded").isNegative();
+                Thread.onSpinWait();
+            }
+            AutoRunner.Decision decision = runner.decision();
+            assertThat(decision.nature()).isEqualTo(Nature.WAITING);
+            assertThat(decision.model()).isEqualTo(Model.VIRTUAL_THREADS);
+            assertThat(decision.tasksSampled()).isEqualTo(4);
+            assertThat(decision.wallMsPerTask()).isGreaterThan(decision.cpuMsPerTask());
+            assertThat(runner.explanation()).startsWith("virtual threads x unbounded: tasks waited")
+                    .contains("4 tasks sampled");
+            List<Thread> later = runner.map(i -> Thread.currentThread(), List.of(1, 2, 3));
+            assertThat(later).as("after the decision").allMatch(Thread::isVirtual);
+        }
+    }
+
+    @Test
+    void theSamplesRunOnPlatformThreadsAtOnce() throws Exception {
+        CountDownLatch all = new CountDownLatch(AutoPolicy.SAMPLE_TASKS);
+        try (AutoRunner runner = Runners.auto()) {
+            List<Thread> threads = runner.map(i -> {
+                all.countDown();
+                assertThat(all.await(60, TimeUnit.SECONDS)).isTrue();
+                return Thread.currentThread();
+            }, IntStream.range(0, AutoPolicy.SAMPLE_TASKS).boxed().toList());
+            assertThat(threads).noneMatch(Thread::isVirtual)
+                    .allSatisfy(t -> assertThat(t.getName()).startsWith("simul-auto-"));
+        }
+    }
+
+    @Test
+    void tasksThatWaitForEachOtherBelowTheCapDoNotDeadlock() throws Exception {
+        // One core: if the first tasks are judged CPU-bound, the limit is 1, and three tasks that wait for each
+        // other need the starvation rule to raise it to 3 (the cap).
+        try (AutoRunner runner = new AutoRunner(3, 1, System::nanoTime)) {
+            runner.map(i -> i, List.of(1, 2, 3, 4));
+            CountDownLatch three = new CountDownLatch(3);
+            List<Boolean> met = runner.map(i -> {
+                three.countDown();
+                return three.await(60, TimeUnit.SECONDS);
+            }, List.of(1, 2, 3));
+            assertThat(met).containsExactly(true, true, true);
+            assertThat(runner.workers()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void closeWaitsForEveryTaskAndItsThreadsEnd() throws Exception {
+        AutoRunner runner = Runners.auto(2);
+        List<Thread> threads = Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < 6; i++) {
+            runner.submit(() -> {
+                threads.add(Thread.currentThread());
+                Thread.sleep(Duration.ofMillis(5));
+                return null;
+            });
+        }
+        runner.close();
+        assertThat(runner.isTerminated()).isTrue();
+        assertThat(threads).hasSize(6);
+        // close() returns once each thread has left its last task; the thread itself ends a moment later.
+        for (Thread thread : threads) {
+            assertThat(thread.join(Duration.ofSeconds(60))).isTrue();
+        }
+    }
+}
