@@ -2,6 +2,7 @@ package dev.simul.lab;
 
 import dev.simul.lab.experiment.Experiment;
 import dev.simul.lab.experiment.Lab;
+import dev.simul.lab.scaling.Scaling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class Experiments {
     private static final List<String> DEFAULTS = List.of(MATRIX, "overheads", "race");
 
     /** Every experiment but the matrix, in the order the report shows them. */
-    private static final List<Experiment> ALL = List.of();
+    private static final List<Experiment> ALL = List.of(new Scaling());
 
     private static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
 
