@@ -1,5 +1,6 @@
 package dev.simul.lab;
 
+import dev.simul.lab.capacity.Capacity;
 import dev.simul.lab.experiment.Experiment;
 import dev.simul.lab.experiment.Lab;
 import dev.simul.lab.scaling.Scaling;
@@ -21,7 +22,7 @@ public final class Experiments {
     private static final List<String> DEFAULTS = List.of(MATRIX, "overheads", "race");
 
     /** Every experiment but the matrix, in the order the report shows them. */
-    private static final List<Experiment> ALL = List.of(new Scaling());
+    private static final List<Experiment> ALL = List.of(new Scaling(), new Capacity());
 
     private static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
 
