@@ -16,9 +16,10 @@ import java.util.Objects;
  * they hold (the resident set and the heap after a full collection, against a baseline taken the same way), then
  * wakes and ends every one (the release time) before the next step. A model stops at the end of its steps, at the
  * experiment's cap for it (platform threads: 10,000; processes: 4 per processor), when the system refuses a unit,
- * or at its budgets ({@link Budget#DEFAULT}: 2 GiB of memory growth and 20 s per model). Budgets are checked
- * every thousand units during a step and predicted before the next one from the last (ten times the units, ten
- * times the memory and time), so a step that would pass them is not started.
+ * or at its budgets ({@link Budget#DEFAULT}: 2 GiB of memory growth and 20 s per model). During a step the time
+ * is checked before every unit and the memory every thousand; before a step, both are predicted from the last one
+ * (ten times the units, ten times the memory and the time to start and release them), so a step that would pass
+ * them is not started. Releasing the units a step started always happens, budget or not.
  *
  * <p>The lab's scale shrinks the steps below the default scale ({@code steps x min(1, scale / 0.3)}): the
  * experiment's cost is bounded by its budgets, not its sizes, so the default run goes to its full steps and tests
@@ -157,12 +158,15 @@ public final class Capacity implements Experiment {
 
     /**
      * Why the step of {@code next} units should not start, from the one of {@code last.requested()} units before
-     * it (which took {@code lastNanos}): memory and time taken to grow in proportion to the units. Null if it may.
+     * it (which took {@code lastNanos} in all): memory, and the time to start and release the units, taken to grow
+     * in proportion to the units; the rest of the step's time (collections, waiting for the resident set to
+     * settle) is taken as it was. Null if it may.
      */
     Stop predict(Held last, long lastNanos, int next, long deadline) {
         double ratio = (double) next / last.requested();
         long left = deadline - System.nanoTime();
-        double seconds = lastNanos * ratio / 1e9;
+        double units = last.startS() + last.releaseS();
+        double seconds = units * ratio + Math.max(0, lastNanos / 1e9 - units);
         if (seconds * 1e9 > left) {
             return new Stop(Stop.TIME, "the next step, %s, would take about %s, and %s of its %s were left".formatted(
                     Figures.count(next), Figures.seconds(seconds), Figures.seconds(Math.max(0, left) / 1e9),

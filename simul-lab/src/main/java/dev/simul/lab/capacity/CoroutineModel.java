@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class CoroutineModel implements Model {
 
-    /** Units spawned between two looks at the budgets. */
+    /** Units spawned between two looks at the memory budget (the time budget is looked at before every unit). */
     static final int CHECK_EVERY = 1_000;
 
     @Override
@@ -48,7 +48,8 @@ final class CoroutineModel implements Model {
                 long t0 = System.nanoTime();
                 try {
                     while (units.size() < n) {
-                        if (units.size() % CHECK_EVERY == 0 && !units.isEmpty() && (stop = meter.over(0)) != null) {
+                        stop = units.size() % CHECK_EVERY == 0 && !units.isEmpty() ? meter.over(0) : meter.late();
+                        if (stop != null) {
                             break;
                         }
                         units.add(Async.spawn(() -> {

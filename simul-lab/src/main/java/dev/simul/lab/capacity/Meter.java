@@ -63,8 +63,9 @@ final class Meter {
      * the step started.
      */
     Stop over(long otherProcessesRss) {
-        if (System.nanoTime() - deadlineNanos > 0) {
-            return new Stop(Stop.TIME, "its time budget ran out");
+        Stop late = late();
+        if (late != null) {
+            return late;
         }
         long rss = rss(ProcessHandle.current().pid());
         long heap = heapUsed();
@@ -108,6 +109,14 @@ final class Meter {
             last = now;
         }
         return last;
+    }
+
+    /**
+     * Why the step must stop now if the model's time is up, else null: a clock read, cheap enough to ask before
+     * every unit (a platform thread can take milliseconds to create on a busy machine).
+     */
+    Stop late() {
+        return System.nanoTime() - deadlineNanos > 0 ? new Stop(Stop.TIME, "its time budget ran out") : null;
     }
 
     /** Nanoseconds until the model's deadline, at least 0. */

@@ -15,7 +15,7 @@ import java.util.function.Function;
  */
 final class ThreadModel implements Model {
 
-    /** Units started between two looks at the budgets. */
+    /** Units started between two looks at the memory budget (the time budget is looked at before every unit). */
     static final int CHECK_EVERY = 1_000;
     /** Longer than any step: units sleep until they are interrupted. */
     static final Duration SLEEP = Duration.ofHours(1);
@@ -102,7 +102,8 @@ final class ThreadModel implements Model {
         try {
             try {
                 while (started < n) {
-                    if (started % CHECK_EVERY == 0 && started > 0 && (stop = meter.over(0)) != null) {
+                    stop = started % CHECK_EVERY == 0 && started > 0 ? meter.over(0) : meter.late();
+                    if (stop != null) {
                         break;
                     }
                     threads[started] = starter.apply(unit);

@@ -221,10 +221,10 @@ public record ScalingFinding(int processors, double loadAverage, int repeats, Cu
         Point peak = cpu.at(best);
         double x1 = cpu.at(1).throughput();
         String relation = best == processors ? " = the " + processors + " processors"
-                : best < processors ? ", fewer than the " + processors + " processors: more added under 5%"
+                : best < processors ? ", fewer than the " + processors + " processors: more workers added under 5%"
                 : ", more than the " + processors + " processors";
-        StringBuilder v = new StringBuilder("cpu peaks at %s%s, %s one worker's throughput".formatted(
-                workers(best), relation, times(peak.throughput() / x1)));
+        StringBuilder v = new StringBuilder("cpu peaks at %s (%s one worker's throughput)%s".formatted(
+                workers(best), times(peak.throughput() / x1), relation));
         Point last = cpu.points().getLast();
         if (last.workers() > best) {
             double ofPeak = last.throughput() / peak.throughput();
@@ -258,6 +258,7 @@ public record ScalingFinding(int processors, double loadAverage, int repeats, Cu
                 .formatted(coefficient(fit.uslSigma()), coefficient(fit.uslKappa()), Figures.number(fit.uslLambda())));
         v.append(fit.uslPeakWorkers() != null
                 ? ", so the fitted curve peaks at N*=%s".formatted(Figures.number(fit.uslPeakWorkers()))
+                : fit.uslSigma() >= 1 ? ", so the fitted curve never rises past one worker"
                 : ", so the fitted curve never turns down");
         v.append(" (within %.0f%% of every point). ".formatted(fit.uslMaxErrorPct()));
         if (fit.amdahlSerialFraction() == null) {

@@ -86,11 +86,13 @@ class CapacityTest {
         // 20 MiB for 1,000 units: 10,000 would need 200 MiB, over the 100 MiB budget.
         assertThat(capacity.predict(small, 100_000_000, 10_000, deadline).kind()).isEqualTo(Stop.MEMORY);
         assertThat(capacity.predict(small, 100_000_000, 4_000, deadline)).isNull();
-        // 2 s for 1,000 units: 10,000 would take 20 s, and 10 s are left.
+        // 2 s to start and release 1,000 units (2.5 s with the measurements): 10,000 would take 20.5 s, and 10 s
+        // are left; 4,000 would take 8.5 s.
         Held slow = new Held(1_000, 1_000, 1, 1, new Meter.Sample(1L << 20, 1L << 20), null);
-        Stop time = capacity.predict(slow, 2_000_000_000L, 10_000, deadline);
+        Stop time = capacity.predict(slow, 2_500_000_000L, 10_000, deadline);
         assertThat(time.kind()).isEqualTo(Stop.TIME);
-        assertThat(time.why()).startsWith("the next step, 10,000, would take about 20.0 s");
+        assertThat(time.why()).startsWith("the next step, 10,000, would take about 20.5 s");
+        assertThat(capacity.predict(slow, 2_500_000_000L, 4_000, deadline)).isNull();
     }
 
     @Test

@@ -36,7 +36,7 @@ class ScalingFindingTest {
     void theCpuCurvePeaksAtTheCoresAndTheFitsSayWhy() {
         ScalingFinding f = typical();
         assertThat(f.cpuFit().bestWorkers()).isEqualTo(2);
-        assertThat(f.verdicts().get(0)).startsWith("cpu peaks at 2 workers = the 2 processors, 1.96x one worker's")
+        assertThat(f.verdicts().get(0)).startsWith("cpu peaks at 2 workers (1.96x one worker's throughput) = the 2 processors")
                 .contains("at 16 workers it runs at 94% of the peak: workers beyond the cores only take turns")
                 .doesNotContain("got at most");
         assertThat(f.cpuFit().amdahlSerialFraction()).isCloseTo(2 / 1.96 - 1, within(1e-9));
@@ -74,7 +74,7 @@ class ScalingFindingTest {
         var io = curve("io", 4, new double[] {32, 64, 128, 255, 505}, IO_CORES);
         ScalingFinding f = ScalingFinding.of(2, 6.4, 3, cpu, io, 0.03, 0.8);
         assertThat(f.cpuFit().bestWorkers()).isEqualTo(1);
-        assertThat(f.verdicts().get(0)).contains("cpu peaks at 1 worker, fewer than the 2 processors",
+        assertThat(f.verdicts().get(0)).contains("cpu peaks at 1 worker (1.00x one worker's throughput), fewer than the 2 processors",
                 "this JVM got at most 1.1 of the 2 processors", "the load average was 6.4");
     }
 
