@@ -1,9 +1,11 @@
 package dev.simul.lab;
 
+import dev.simul.lab.capacity.Capacity;
 import dev.simul.lab.experiment.Experiment;
 import dev.simul.lab.experiment.Lab;
 import dev.simul.lab.overheads.Overheads;
 import dev.simul.lab.race.RaceExperiment;
+import dev.simul.lab.scaling.Scaling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,8 @@ public final class Experiments {
     private static final List<String> DEFAULTS = List.of(MATRIX, "overheads", "race");
 
     /** Every experiment but the matrix, in the order the report shows them. */
-    private static final List<Experiment> ALL = List.of(new Overheads(), new RaceExperiment());
+    private static final List<Experiment> ALL = List.of(new Overheads(), new RaceExperiment(), new Scaling(),
+            new Capacity());
 
     private static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
 
