@@ -65,7 +65,8 @@ import java.util.stream.IntStream;
  * H="--add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
  *    --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
  *    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
- * java $H -cp simul-bench/target/benchmarks.jar dev.simul.bench.ClusterBench overhead [warm-up s (5)] [rounds (10)]
+ * java $H -cp simul-bench/target/benchmarks.jar dev.simul.bench.ClusterBench overhead [warm-up s (5)] [rounds (10)] \
+ *     [embedded|local|both (both)] [simul: only simul's side, for a profiler]
  * java $H -cp simul-bench/target/benchmarks.jar dev.simul.bench.ClusterBench chaos [runs (5)]
  * java $H -cp simul-bench/target/benchmarks.jar dev.simul.bench.ClusterBench join [rounds (10)]
  * }</pre>
@@ -85,7 +86,8 @@ public final class ClusterBench {
         String what = args.length > 0 ? args[0] : "overhead";
         switch (what) {
             case "overhead" -> overhead(args.length > 1 ? Double.parseDouble(args[1]) : 5,
-                    args.length > 2 ? Integer.parseInt(args[2]) : 10, args.length > 3 ? args[3] : "both");
+                    args.length > 2 ? Integer.parseInt(args[2]) : 10, args.length > 3 ? args[3] : "both",
+                    args.length > 4 && args[4].equals("simul"));
             case "chaos" -> chaos(args.length > 1 ? Integer.parseInt(args[1]) : 5);
             case "join" -> join(args.length > 1 ? Integer.parseInt(args[1]) : 10);
             default -> throw new IllegalArgumentException("overhead, chaos or join, got " + what);
@@ -122,7 +124,8 @@ public final class ClusterBench {
         double round(int chunksize) throws Exception;
     }
 
-    private static void overhead(double warmupSeconds, int rounds, String which) throws Exception {
+    private static void overhead(double warmupSeconds, int rounds, String which, boolean simulOnly)
+            throws Exception {
         System.out.printf(Locale.ROOT, "map(x -> x + 1, %,d Integers), simul vs raw Hazelcast submitToMember"
                 + " (window %d per worker, and none); warm-up at least %.0f s and 5 rounds each, then %d rounds%n",
                 TASKS, AHEAD, warmupSeconds, rounds);
@@ -134,7 +137,7 @@ public final class ClusterBench {
                 HazelcastInstance raw = BenchMembers.embedded(WORKERS);
                 try {
                     compare("embedded member, 2 workers", runner, inc, inputs, expected, raw, null, warmupSeconds,
-                            rounds);
+                            rounds, simulOnly);
                 } finally {
                     raw.shutdown();
                 }
@@ -146,7 +149,7 @@ public final class ClusterBench {
                 HazelcastInstance raw = BenchMembers.lite(cluster);
                 try {
                     compare("2 local member JVMs x 1 worker", runner, inc, inputs, expected, raw, cluster,
-                            warmupSeconds, rounds);
+                            warmupSeconds, rounds, simulOnly);
                 } finally {
                     raw.shutdown();
                 }
@@ -156,7 +159,7 @@ public final class ClusterBench {
 
     private static void compare(String where, ClusterRunner runner, Fn<Integer, Integer> inc, List<Integer> inputs,
                                 List<Integer> expected, HazelcastInstance raw, LocalCluster cluster,
-                                double warmupSeconds, int rounds) throws Exception {
+                                double warmupSeconds, int rounds, boolean simulOnly) throws Exception {
         IExecutorService exec = BenchMembers.tasks(raw);
         List<Member> targets = BenchMembers.workers(raw);
         int window = AHEAD * WORKERS;
@@ -166,14 +169,19 @@ public final class ClusterBench {
             c -> rawRound(exec, targets, inputs, expected, c, window),
             c -> rawRound(exec, targets, inputs, expected, c, UNBOUNDED),
         };
+        if (simulOnly) { // for a profiler: the raw sides do not run (their figures read 0)
+            sides[1] = c -> 0;
+            sides[2] = c -> 0;
+        }
         System.out.printf(Locale.ROOT, "== %s: simul runner's members %s; raw targets %s%n", where, runner.members(),
                 targets.stream().map(m -> m.getAddress().toString()).toList());
         for (int chunksize : new int[] {1, 100}) {
             double[] warmed = new double[sides.length];
             int[] warmRounds = new int[sides.length];
             double[] last = new double[sides.length];
-            while (Arrays.stream(warmed).min().orElse(0) < warmupSeconds
-                    || Arrays.stream(warmRounds).min().orElse(0) < 5) {
+            int active = simulOnly ? 1 : sides.length;
+            while (Arrays.stream(warmed, 0, active).min().orElse(0) < warmupSeconds
+                    || Arrays.stream(warmRounds, 0, active).min().orElse(0) < 5) {
                 for (int s = 0; s < sides.length; s++) {
                     long t0 = System.nanoTime();
                     last[s] = sides[s].round(chunksize);
