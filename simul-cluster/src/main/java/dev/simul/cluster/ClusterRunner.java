@@ -15,6 +15,8 @@ import dev.simul.runner.Promise;
 import dev.simul.runner.Runner;
 import dev.simul.serial.AllowList;
 import dev.simul.serial.Serial;
+import dev.simul.task.Fn;
+import dev.simul.task.Task;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -339,6 +341,19 @@ public final class ClusterRunner extends AbstractRunner {
         pump();
     }
 
+    /** The task {@code map} and {@code submitAll} make: one serialized lambda a task, not two. */
+    record Bound<I, O>(Fn<? super I, ? extends O> fn, I input) implements Task<O> {
+        @Override
+        public O call() throws Exception {
+            return fn.apply(input);
+        }
+    }
+
+    @Override
+    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
+        return new Bound<>(fn, input);
+    }
+
     private String nextId() {
         return runnerId + ":" + sequence.incrementAndGet();
     }
@@ -448,7 +463,13 @@ public final class ClusterRunner extends AbstractRunner {
             return; // told to skip: its promise was cancelled or withdrawn
         }
         byte[] body = Arrays.copyOfRange(outcome, 1, outcome.length);
-        if (outcome[0] == Job.Outcome.OK) {
+        if (outcome[0] == Job.Outcome.VALUE) {
+            try {
+                ((Promise<Object>) promise).complete(Job.Outcome.readValue(outcome));
+            } catch (IOException e) {
+                promise.fail(e);
+            }
+        } else if (outcome[0] == Job.Outcome.OK) {
             Object result;
             try {
                 result = Serial.deserialize(body, filter, ClusterRunner.class.getClassLoader());

@@ -8,7 +8,9 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import dev.simul.serial.AllowList;
 import dev.simul.serial.Serial;
 import dev.simul.task.Task;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -106,12 +108,22 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
         allowed = in.readStringArray();
     }
 
-    /** A job's answer as bytes: a tag, then a result or an exception, each as simul serialized it. */
+    /**
+     * A job's answer as bytes: a tag, then a result or an exception. A result of a plain type (null, a number, a
+     * boolean, a short string) is written as itself ({@link #VALUE}), the rest as simul serializes it ({@link #OK}):
+     * a Java serialization stream costs a small result several times its own size, and its reading a filter pass.
+     */
     static final class Outcome {
         static final byte OK = 0;
         static final byte ERROR = 1;
         static final byte SKIPPED_TAG = 2;
+        static final byte VALUE = 3;
         static final byte[] SKIPPED = {SKIPPED_TAG};
+
+        /** The kinds of a {@link #VALUE}. */
+        private static final byte NULL = 0, INT = 1, LONG = 2, DOUBLE = 3, TRUE = 4, FALSE = 5, STRING = 6;
+        /** writeUTF's limit is 65,535 bytes, and a char takes at most 3. */
+        private static final int SHORT_STRING = 21_845;
 
         private Outcome() {
         }
@@ -119,12 +131,62 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
         static byte[] ok(Object result) {
             try {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                if (writeValue(result, new DataOutputStream(bytes))) {
+                    return bytes.toByteArray();
+                }
+                bytes.reset();
                 bytes.write(OK);
                 Serial.write(result, bytes, null);
                 return bytes.toByteArray();
             } catch (IOException | RuntimeException e) {
                 return error(new java.io.NotSerializableException("the task's result cannot be sent back: " + e));
             }
+        }
+
+        /** Writes {@code v} as a {@link #VALUE} if it is of a plain type; false if it is not. */
+        private static boolean writeValue(Object v, DataOutputStream out) throws IOException {
+            if (v == null) {
+                out.writeByte(VALUE);
+                out.writeByte(NULL);
+            } else if (v instanceof Integer i) {
+                out.writeByte(VALUE);
+                out.writeByte(INT);
+                out.writeInt(i);
+            } else if (v instanceof Long l) {
+                out.writeByte(VALUE);
+                out.writeByte(LONG);
+                out.writeLong(l);
+            } else if (v instanceof Double d) {
+                out.writeByte(VALUE);
+                out.writeByte(DOUBLE);
+                out.writeDouble(d);
+            } else if (v instanceof Boolean b) {
+                out.writeByte(VALUE);
+                out.writeByte(b ? TRUE : FALSE);
+            } else if (v instanceof String str && str.length() <= SHORT_STRING) {
+                out.writeByte(VALUE);
+                out.writeByte(STRING);
+                out.writeUTF(str); // modified UTF-8 carries any char, lone surrogates too
+            } else {
+                return false;
+            }
+            out.flush();
+            return true;
+        }
+
+        /** A {@link #VALUE}'s result, from the bytes after its tag. */
+        static Object readValue(byte[] outcome) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(outcome, 1, outcome.length - 1));
+            return switch (in.readByte()) {
+                case NULL -> null;
+                case INT -> in.readInt();
+                case LONG -> in.readLong();
+                case DOUBLE -> in.readDouble();
+                case TRUE -> Boolean.TRUE;
+                case FALSE -> Boolean.FALSE;
+                case STRING -> in.readUTF();
+                default -> throw new IOException("a member's answer has a value of unknown kind");
+            };
         }
 
         /** The exception's class, message and trace as text, then the exception itself if it serializes. */

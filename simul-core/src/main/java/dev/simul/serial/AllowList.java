@@ -97,6 +97,12 @@ public final class AllowList {
         private final ThreadLocal<String> lastRefused = new ThreadLocal<>();
         private final Set<String> classes = ConcurrentHashMap.newKeySet();
         private final Set<String> packages = ConcurrentHashMap.newKeySet();
+        /**
+         * Classes the patterns allowed: asked again, they skip the patterns (the JDK's filter walks its list for
+         * every class of every stream, a tenth of reading a small task). Only allowances are kept: learning only
+         * ever allows more, so an allowance stays true; a refusal might not.
+         */
+        private final Set<Class<?>> allowed = ConcurrentHashMap.newKeySet();
 
         Filter(ObjectInputFilter patterns, ObjectInputFilter exclusions) {
             this.patterns = patterns;
@@ -129,7 +135,13 @@ public final class AllowList {
                     && (classes.contains(c.getName()) || packages.contains(c.getPackageName()))) {
                 return Status.ALLOWED;
             }
+            if (c != null && allowed.contains(c) && LIMITS_ONLY.checkInput(info) != Status.REJECTED) {
+                return Status.ALLOWED;
+            }
             Status status = patterns.checkInput(info);
+            if (status == Status.ALLOWED && c != null) {
+                allowed.add(c);
+            }
             if (status == Status.REJECTED) {
                 lastRefused.set(c != null ? "class " + c.getName() + " is not allow-listed"
                         : "the object graph is past a limit (" + LIMITS + ")");

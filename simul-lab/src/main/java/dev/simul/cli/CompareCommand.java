@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compares two reports of simul lab --json, cell by cell: the ratio of the medians, and whether"
                 + " the difference is beyond the noise (Mann-Whitney U on the cells' runs, p <= --alpha, and more than"
-                + " 5% apart). Exits 0, or 1 with --fail-above when a cell got slower by more than that.")
+                + " 5%% apart). Exits 0, or 1 with --fail-above when a cell got slower by more than that.")
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
