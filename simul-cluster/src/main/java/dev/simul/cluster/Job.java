@@ -110,8 +110,9 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
 
     /**
      * A job's answer as bytes: a tag, then a result or an exception. A result of a plain type (null, a number, a
-     * boolean, a short string) is written as itself ({@link #VALUE}), the rest as simul serializes it ({@link #OK}):
-     * a Java serialization stream costs a small result several times its own size, and its reading a filter pass.
+     * boolean, a short string), or an {@code ArrayList} of them (what a chunk of {@code map} returns), is written as
+     * itself ({@link #VALUE}), the rest as simul serializes it ({@link #OK}): a Java serialization stream costs a
+     * small result several times its own size, and its reading a filter pass.
      */
     static final class Outcome {
         static final byte OK = 0;
@@ -121,7 +122,7 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
         static final byte[] SKIPPED = {SKIPPED_TAG};
 
         /** The kinds of a {@link #VALUE}. */
-        private static final byte NULL = 0, INT = 1, LONG = 2, DOUBLE = 3, TRUE = 4, FALSE = 5, STRING = 6;
+        private static final byte NULL = 0, INT = 1, LONG = 2, DOUBLE = 3, TRUE = 4, FALSE = 5, STRING = 6, LIST = 7;
         /** writeUTF's limit is 65,535 bytes, and a char takes at most 3. */
         private static final int SHORT_STRING = 21_845;
 
@@ -145,28 +146,22 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
 
         /** Writes {@code v} as a {@link #VALUE} if it is of a plain type; false if it is not. */
         private static boolean writeValue(Object v, DataOutputStream out) throws IOException {
-            if (v == null) {
+            if (v != null && v.getClass() == java.util.ArrayList.class) {
+                List<?> list = (List<?>) v;
+                for (Object e : list) {
+                    if (!plain(e)) {
+                        return false;
+                    }
+                }
                 out.writeByte(VALUE);
-                out.writeByte(NULL);
-            } else if (v instanceof Integer i) {
+                out.writeByte(LIST);
+                out.writeInt(list.size());
+                for (Object e : list) {
+                    writePlain(e, out);
+                }
+            } else if (plain(v)) {
                 out.writeByte(VALUE);
-                out.writeByte(INT);
-                out.writeInt(i);
-            } else if (v instanceof Long l) {
-                out.writeByte(VALUE);
-                out.writeByte(LONG);
-                out.writeLong(l);
-            } else if (v instanceof Double d) {
-                out.writeByte(VALUE);
-                out.writeByte(DOUBLE);
-                out.writeDouble(d);
-            } else if (v instanceof Boolean b) {
-                out.writeByte(VALUE);
-                out.writeByte(b ? TRUE : FALSE);
-            } else if (v instanceof String str && str.length() <= SHORT_STRING) {
-                out.writeByte(VALUE);
-                out.writeByte(STRING);
-                out.writeUTF(str); // modified UTF-8 carries any char, lone surrogates too
+                writePlain(v, out);
             } else {
                 return false;
             }
@@ -174,10 +169,57 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
             return true;
         }
 
+        private static boolean plain(Object v) {
+            return v == null || v instanceof Integer || v instanceof Long || v instanceof Double
+                    || v instanceof Boolean || v instanceof String s && s.length() <= SHORT_STRING;
+        }
+
+        /** Its kind, then itself: a value {@link #plain} said yes to. */
+        private static void writePlain(Object v, DataOutputStream out) throws IOException {
+            switch (v) {
+                case null -> out.writeByte(NULL);
+                case Integer i -> {
+                    out.writeByte(INT);
+                    out.writeInt(i);
+                }
+                case Long l -> {
+                    out.writeByte(LONG);
+                    out.writeLong(l);
+                }
+                case Double d -> {
+                    out.writeByte(DOUBLE);
+                    out.writeDouble(d);
+                }
+                case Boolean b -> out.writeByte(b ? TRUE : FALSE);
+                case String str -> {
+                    out.writeByte(STRING);
+                    out.writeUTF(str); // modified UTF-8 carries any char, lone surrogates too
+                }
+                default -> throw new IllegalArgumentException("not a plain value: " + v.getClass().getName());
+            }
+        }
+
         /** A {@link #VALUE}'s result, from the bytes after its tag. */
         static Object readValue(byte[] outcome) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(outcome, 1, outcome.length - 1));
-            return switch (in.readByte()) {
+            byte kind = in.readByte();
+            if (kind != LIST) {
+                return readPlain(kind, in);
+            }
+            int size = in.readInt();
+            if (size < 0 || size > outcome.length) { // each element takes a byte at least
+                throw new IOException("a member's answer has a list of " + size + " elements in " + outcome.length
+                        + " bytes");
+            }
+            java.util.ArrayList<Object> list = new java.util.ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                list.add(readPlain(in.readByte(), in));
+            }
+            return list;
+        }
+
+        private static Object readPlain(byte kind, DataInputStream in) throws IOException {
+            return switch (kind) {
                 case NULL -> null;
                 case INT -> in.readInt();
                 case LONG -> in.readLong();
@@ -185,7 +227,7 @@ public final class Job implements Callable<byte[]>, DataSerializable, HazelcastI
                 case TRUE -> Boolean.TRUE;
                 case FALSE -> Boolean.FALSE;
                 case STRING -> in.readUTF();
-                default -> throw new IOException("a member's answer has a value of unknown kind");
+                default -> throw new IOException("a member's answer has a value of unknown kind " + kind);
             };
         }
 

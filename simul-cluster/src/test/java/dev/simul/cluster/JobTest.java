@@ -23,9 +23,20 @@ class JobTest {
     }
 
     @Test
+    void anArrayListOfPlainValuesTravelsAsItself() throws Exception {
+        ArrayList<Object> chunk = new ArrayList<>(Arrays.asList(1, null, "two", 3L, 4.0, true));
+        byte[] outcome = Job.Outcome.ok(chunk);
+        assertThat(outcome[0]).isEqualTo(Job.Outcome.VALUE);
+        assertThat(Job.Outcome.readValue(outcome)).isEqualTo(chunk).isInstanceOf(ArrayList.class);
+        assertThat(Job.Outcome.readValue(Job.Outcome.ok(new ArrayList<>()))).isEqualTo(List.of());
+    }
+
+    @Test
     void otherResultsAreSerialized() {
+        assertThat(Job.Outcome.ok(new ArrayList<>(List.of(1, List.of(2))))[0]).as("nested").isEqualTo(Job.Outcome.OK);
+        assertThat(Job.Outcome.ok(List.of(1, 2))[0]).as("not an ArrayList: its class is kept").isEqualTo(
+                Job.Outcome.OK);
         assertThat(Job.Outcome.ok("x".repeat(21_846))[0]).isEqualTo(Job.Outcome.OK);
-        assertThat(Job.Outcome.ok(new ArrayList<>(List.of(1, 2)))[0]).isEqualTo(Job.Outcome.OK);
         assertThat(Job.Outcome.ok(new Object())[0]).as("not serializable").isEqualTo(Job.Outcome.ERROR);
     }
 }
