@@ -27,6 +27,11 @@ public record Cell(String workload, String mode, int workers, int tasks, double 
         this(workload, mode, workers, tasks, wallS, cpuS, speedup, runs, warmupRuns, warmupS, null);
     }
 
+    /** The most threads its runs added at once ({@link Measurement#peakThreadsAdded}), over every run. */
+    public int peakThreadsAdded() {
+        return runs.stream().mapToInt(Measurement::peakThreadsAdded).max().orElse(0);
+    }
+
     /** CPU seconds per wall second: how many cores were busy on average. */
     public double coresBusy() {
         return wallS > 0 ? cpuS / wallS : 0;

@@ -42,6 +42,7 @@ public final class Lab {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private Lab() {
     }
@@ -160,6 +161,8 @@ public final class Lab {
         System.gc(); // garbage from the previous run is not this run's cost
         RunnerSource source = config.runners();
         long cpu0 = cpuNanos() + source.outsideCpuNanos();
+        int threads0 = THREADS.getThreadCount();
+        THREADS.resetPeakThreadCount();
         long t0 = System.nanoTime();
         try {
             Runner runner = newRunner(source, mode, workers);
@@ -171,8 +174,9 @@ public final class Lab {
             // size and model has chosen by then.
             int used = runner.workers();
             String decision = runner instanceof Explaining explaining ? explaining.explanation() : null;
-            return new Run(new Measurement(wall, (cpuNanos() + source.outsideCpuNanos() - cpu0) / 1e9), used,
-                    decision);
+            int threadsAdded = Math.max(0, THREADS.getPeakThreadCount() - threads0);
+            return new Run(new Measurement(wall, (cpuNanos() + source.outsideCpuNanos() - cpu0) / 1e9,
+                    threadsAdded), used, decision);
         } finally {
             workload.afterRun();
         }

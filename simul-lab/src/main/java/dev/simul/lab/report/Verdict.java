@@ -2,6 +2,7 @@ package dev.simul.lab.report;
 
 import dev.simul.cluster.ClusterMode;
 import dev.simul.runner.ThreadsMode;
+import dev.simul.runner.VirtualMode;
 import dev.simul.runner.SequentialMode;
 import dev.simul.process.ProcessesMode;
 import dev.simul.loop.LoopMode;
@@ -39,6 +40,8 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     static final double IO_BOUND_BUSY = 0.2;
     /** Below this wall time, CPU time in 10 ms ticks (and JIT work) makes the nature uncertain. */
     static final double SHORT_RUN_S = 0.5;
+    /** CPU time more than this fraction above the sequential run's is work the mode added. */
+    static final double MORE_CPU = 0.2;
     /** Two medians closer than this fraction are a tie on a shared, noisy machine. */
     static final double TIE = 0.05;
 
@@ -99,6 +102,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             default -> mixed(winner, busy, sequential != null);
         };
         why += onTheLoop(row, nature, sequential, known);
+        why += slowerThanSequential(row, sequential);
         why += inProcesses(row);
         why += inCluster(row);
         why += choices(row);
@@ -164,6 +168,46 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                     .formatted(seconds(loop.wallS()), vs) + " coroutines give concurrency, not parallelism.";
         }
         return " The loop took %s%s on its one thread.".formatted(seconds(loop.wallS()), vs) + note;
+    }
+
+    /**
+     * Why a mode that runs tasks at once took longer than the sequential run, from its figures: more CPU means the
+     * way it ran them cost work; the same CPU means the work did not grow, its tasks waited. The platform threads it
+     * added say what ran meanwhile: helper threads, or, for virtual threads, carriers the JDK started to stand in for
+     * virtual threads blocked in the OS (a file write holds its carrier).
+     */
+    private static String slowerThanSequential(List<Cell> row, Cell sequential) {
+        if (sequential == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Cell c : row) {
+            if (c == sequential || c.speedup() == null || c.speedup() >= 1 - TIE) {
+                continue;
+            }
+            out.append(" %s took %s, %.2fx sequential, ".formatted(c.mode(), seconds(c.wallS()), c.speedup()));
+            double cpu = sequential.cpuS() > 0 ? c.cpuS() / sequential.cpuS() : 1;
+            if (cpu > 1 + MORE_CPU) {
+                out.append("with %.0f%% more CPU (%s against %s): running the tasks this way cost work of its own"
+                        .formatted((cpu - 1) * 100, seconds(c.cpuS()), seconds(sequential.cpuS())));
+            } else {
+                out.append(("with about the same CPU (%s against %s): the work did not grow, its tasks waited, on"
+                        + " each other or on what they share (the disk, the cores)")
+                        .formatted(seconds(c.cpuS()), seconds(sequential.cpuS())));
+            }
+            int added = c.peakThreadsAdded();
+            if (c.mode().equals(VirtualMode.NAME) && added > 0) {
+                // Platform threads only: the scheduler's carriers, alive from the warm-up, and any it added.
+                out.append("; the JDK started up to %d platform thread%s beside its carriers, to stand in for virtual"
+                        .formatted(added, added == 1 ? "" : "s") + " threads blocked in the OS (file I/O holds a"
+                        + " carrier)");
+            } else if (!c.mode().equals(VirtualMode.NAME) && added > c.workers()) {
+                out.append("; up to %d threads ran at once for its %d worker%s".formatted(added, c.workers(),
+                        c.workers() == 1 ? "" : "s"));
+            }
+            out.append('.');
+        }
+        return out.toString();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.simul.lab.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simul.lab.experiment.Cell;
+import dev.simul.lab.experiment.Measurement;
 import dev.simul.lab.machine.Machine;
 import dev.simul.lab.workload.Workloads;
 import java.util.List;
@@ -48,6 +49,28 @@ class VerdictTest {
         Verdict alone = Verdict.of(List.of(cell("cpu", "processes", 2, 1.0, 2.0, 2.0)), TWO_CORES, name -> null)
                 .getFirst();
         assertThat(alone.why()).doesNotContain("Worker processes took");
+    }
+
+    /** A cell whose runs added {@code threads} threads at their peak. */
+    static Cell withThreads(String workload, String mode, int workers, double wall, double cpu, double seqWall,
+                            int threads) {
+        return new Cell(workload, mode, workers, 4, wall, cpu, seqWall / wall,
+                List.of(new Measurement(wall, cpu, threads)), 1, 1.0);
+    }
+
+    @Test
+    void aModeSlowerThanSequentialIsExplainedFromItsCpuAndItsThreads() {
+        Verdict v = Verdict.of(List.of(
+                cell("files", "sequential", 1, 0.80, 0.62, 0.80),
+                withThreads("files", "threads", 2, 0.42, 0.64, 0.80, 2),
+                withThreads("files", "virtual", 4, 0.94, 0.66, 0.80, 3),
+                withThreads("files", "loop", 1, 1.03, 0.90, 0.80, 7)), TWO_CORES, name -> null).getFirst();
+        assertThat(v.why()).contains("virtual took 0.94 s, 0.85x sequential, with about the same CPU (0.66 s against"
+                        + " 0.62 s): the work did not grow, its tasks waited",
+                "the JDK started up to 3 platform threads beside its carriers",
+                "loop took 1.03 s, 0.78x sequential, with 45% more CPU (0.90 s against 0.62 s)",
+                "up to 7 threads ran at once for its 1 worker")
+                .doesNotContain("threads took 0.42 s");
     }
 
     @Test
