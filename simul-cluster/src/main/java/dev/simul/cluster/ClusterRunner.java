@@ -15,8 +15,6 @@ import dev.simul.runner.Promise;
 import dev.simul.runner.Runner;
 import dev.simul.serial.AllowList;
 import dev.simul.serial.Serial;
-import dev.simul.task.Fn;
-import dev.simul.task.Task;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -339,19 +337,6 @@ public final class ClusterRunner extends AbstractRunner {
         }
         promise.onDone(h -> cancelled(tracked));
         pump();
-    }
-
-    /** The task {@code map} and {@code submitAll} make: one serialized lambda a task, not two. */
-    record Bound<I, O>(Fn<? super I, ? extends O> fn, I input) implements Task<O> {
-        @Override
-        public O call() throws Exception {
-            return fn.apply(input);
-        }
-    }
-
-    @Override
-    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
-        return new Bound<>(fn, input);
     }
 
     private String nextId() {

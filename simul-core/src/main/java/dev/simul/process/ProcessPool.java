@@ -4,7 +4,6 @@ import dev.simul.serial.AllowList;
 import dev.simul.loop.EventLoop;
 import dev.simul.runner.AbstractRunner;
 import dev.simul.runner.Promise;
-import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -259,19 +258,6 @@ public final class ProcessPool extends AbstractRunner {
     /** The live workers, with their start times. */
     public List<WorkerInfo> workerInfo() {
         return manager.ask(manager::workerInfo, List.of());
-    }
-
-    /** The task {@code map} and {@code submitAll} make: its function crosses to each worker once. */
-    record Call<I, O>(Fn<? super I, ? extends O> fn, I input) implements Task<O> {
-        @Override
-        public O call() throws Exception {
-            return fn.apply(input);
-        }
-    }
-
-    @Override
-    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
-        return new Call<>(fn, input);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.simul.process;
 import dev.simul.serial.AllowList;
 import dev.simul.loop.EventLoop;
 import dev.simul.loop.Scheduled;
+import dev.simul.runner.AbstractRunner;
 import dev.simul.task.Fn;
 import dev.simul.task.Task;
 import java.io.IOException;
@@ -159,7 +160,7 @@ final class Worker {
     void send(Manager.Job job, ToLongFunction<Fn<?, ?>> functionIds) throws Throwable {
         Task<?> task = job.promise.task();
         try {
-            if (task instanceof ProcessPool.Call<?, ?> call) {
+            if (task instanceof AbstractRunner.Applied<?, ?> call) { // map's: its function crosses once
                 long fnId = functionIds.applyAsLong(call.fn());
                 if (functions.get(fnId) == null) {
                     out.begin(Wire.DEFINE);

@@ -228,11 +228,22 @@ public abstract class AbstractRunner implements Runner {
     }
 
     /**
-     * The task that applies {@code fn} to {@code input}, for {@code map} and {@code submitAll}. A mode that ships
-     * tasks elsewhere may return its own kind, to send a function used many times only once.
+     * The task that {@code map} and {@code submitAll} make: {@code fn} applied to {@code input}. A record, not a
+     * lambda around the function, so that a mode that ships tasks elsewhere sends one serialized lambda per task,
+     * not two, and can tell the function apart to send it only once ({@code processes} does).
+     *
+     * @param fn    the function, the same object for every input of one call
+     * @param input the input
      */
-    protected <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
-        return () -> fn.apply(input);
+    public record Applied<I, O>(Fn<? super I, ? extends O> fn, I input) implements Task<O> {
+        @Override
+        public O call() throws Exception {
+            return fn.apply(input);
+        }
+    }
+
+    private static <I, O> Task<O> bind(Fn<? super I, ? extends O> fn, I input) {
+        return new Applied<>(fn, input);
     }
 
     @Override
