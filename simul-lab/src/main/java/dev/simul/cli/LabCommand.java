@@ -101,6 +101,10 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "also write every measured run as CSV")
     Path csv;
 
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "also write the matrix and its verdicts as Markdown, for pasting into docs")
+    Path markdown;
+
     /** Lists the experiments and workloads below the help of {@code lab}: they are known once their classes load. */
     static void addFooter(CommandLine lab) {
         List<String> lines = new ArrayList<>();
@@ -144,7 +148,10 @@ final class LabCommand implements Callable<Integer> {
         }
         OutputFile.check(spec, "--json", json);
         OutputFile.check(spec, "--csv", csv);
+        OutputFile.check(spec, "--markdown", markdown);
         Options.checkDistinct(spec, json, "--json", csv, "--csv");
+        Options.checkDistinct(spec, json, "--json", markdown, "--markdown");
+        Options.checkDistinct(spec, csv, "--csv", markdown, "--markdown");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
         if (imageServer != null) {
@@ -178,6 +185,9 @@ final class LabCommand implements Callable<Integer> {
         out.flush();
         if (json != null) {
             write(json, report::writeJson);
+        }
+        if (markdown != null) {
+            write(markdown, report::writeMarkdown);
         }
         if (csv != null) {
             write(csv, report::writeCsv);

@@ -97,6 +97,8 @@ class SimulTest {
                 {"lab", "--cluster", "127.0.0.1:x", "--modes", "cluster"},
                 {"lab", "--cluster", "127.0.0.1:1", "--modes", "cluster", "--workloads", "cpu"},
                 {"lab", "--experiments", "telepathy"},
+                {"lab", "--markdown", "/proc/out.md"},
+                {"lab", "--markdown", "same.out", "--json", "same.out"},
                 {"lab", "compare", "/no/such.json", "pom.xml"},
                 {"lab", "compare", "pom.xml", "pom.xml"},
                 {"lab", "compare", "README.md", "README.md"},
@@ -468,11 +470,13 @@ class SimulTest {
     }
 
     @Test
-    void labRunsTheMatrixAndWritesJsonAndCsv(@TempDir Path dir) throws Exception {
+    void labRunsTheMatrixAndWritesJsonCsvAndMarkdown(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("lab.json");
         Path csv = dir.resolve("lab.csv");
+        Path md = dir.resolve("lab.md");
         Result r = run("lab", "--workloads", "countdown,cpu", "--modes", "sequential,virtual", "--repeat", "2",
-                "--warmup", "0", "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString());
+                "--warmup", "0", "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString(),
+                "--markdown", md.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("sequential |", "virtual    |", "countdown: ", "cpu: ");
         JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
@@ -480,6 +484,7 @@ class SimulTest {
         assertThat(results.get(0).get("workload").asText()).isEqualTo("countdown");
         assertThat(results.get(0).get("runs")).hasSize(2);
         assertThat(Files.readAllLines(csv)).hasSize(1 + 4 * 2);
+        assertThat(Files.readString(md)).contains("| workload | sequential | virtual |", "| countdown |", "- **cpu:");
     }
 
     @Test

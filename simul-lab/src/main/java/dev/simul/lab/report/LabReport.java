@@ -55,6 +55,46 @@ public record LabReport(String date, double scale, int repeat, Machine machine, 
         Json.mapper().writeValue(out, this);
     }
 
+    /**
+     * Writes the matrix as a Markdown table (a row per workload, a column per mode, each cell the median wall time
+     * and the speedup against sequential), then the verdicts, for pasting into docs.
+     */
+    public void writeMarkdown(Writer out) throws IOException {
+        out.write("simul lab, %s: scale %s, median of %d run%s per cell; %s%n%n".formatted(date, stripZeros(scale),
+                repeat, repeat == 1 ? "" : "s", machine.summary()));
+        List<String> modes = new ArrayList<>();
+        Map<String, Map<String, Cell>> byWorkload = new LinkedHashMap<>();
+        for (Cell cell : results) {
+            if (!modes.contains(cell.mode())) {
+                modes.add(cell.mode());
+            }
+            byWorkload.computeIfAbsent(cell.workload(), k -> new LinkedHashMap<>()).put(cell.mode(), cell);
+        }
+        if (!results.isEmpty()) {
+            out.write("| workload | " + String.join(" | ", modes) + " |\n");
+            out.write("|---|" + "---:|".repeat(modes.size()) + "\n");
+            for (var row : byWorkload.entrySet()) {
+                StringBuilder line = new StringBuilder("| " + row.getKey() + " |");
+                for (String mode : modes) {
+                    Cell c = row.getValue().get(mode);
+                    line.append(' ').append(c == null ? "-" : Verdict.seconds(c.wallS())
+                            + (c.speedup() == null ? "" : " (%.2fx)".formatted(c.speedup()))).append(" |");
+                }
+                out.write(line + "\n");
+            }
+            out.write("\n");
+        }
+        for (Verdict v : verdicts) {
+            out.write("- **" + v.headline().replace("|", "\\|") + "** " + v.why().replace("|", "\\|") + "\n");
+        }
+        for (var finding : findings.entrySet()) {
+            out.write("\n**" + finding.getKey() + "**\n\n");
+            for (String verdict : finding.getValue().verdicts()) {
+                out.write("- " + verdict.replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ") + "\n");
+            }
+        }
+    }
+
     /** Writes one CSV line per measured run, with a header; medians are derived from these. */
     public void writeCsv(Writer out) throws IOException {
         out.write("workload,mode,workers,tasks,run,wall_s,cpu_s\n");

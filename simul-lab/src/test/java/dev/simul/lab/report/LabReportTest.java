@@ -77,6 +77,14 @@ class LabReportTest {
     }
 
     @Test
+    void markdownHasARowPerWorkloadAColumnPerModeAndTheVerdicts() throws Exception {
+        StringWriter md = new StringWriter();
+        report().writeMarkdown(md);
+        assertThat(md.toString()).contains("| workload | sequential | threads |", "|---|---:|---:|",
+                "| cpu | 2.00 s (1.00x) | 1.00 s (2.00x) |", "- **cpu: threads wins");
+    }
+
+    @Test
     void csvHasOneLinePerMeasuredRun() throws Exception {
         StringWriter out = new StringWriter();
         report().writeCsv(out);
