@@ -144,7 +144,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     private final LongSupplier clock;
     private final ThreadPoolExecutor platform;
     private final ThreadFactory virtual;
-    private final AtomicInteger alive = new AtomicInteger();
+    private final LiveThreads alive = new LiveThreads();
 
     /** An auto runner that runs at most {@code cap} tasks at once ({@link Runner#UNBOUNDED} for no cap). */
     AutoRunner(int cap) {
@@ -214,7 +214,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         }
         if (!queue.isEmpty() && watchdog == null && policy.limit() < workersCap()) {
             lastProgress = clock.getAsLong();
-            alive.incrementAndGet();
+            alive.started();
             watchdog = Thread.ofVirtual().name("simul-auto-watchdog").start(this::watchForStarvation);
         }
     }
@@ -224,7 +224,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     }
 
     private void launch(Promise<?> promise, boolean measured) {
-        alive.incrementAndGet();
+        alive.started();
         Runnable body = () -> {
             try {
                 runMeasured(promise, measured);
@@ -322,11 +322,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     }
 
     private void ended() {
-        if (alive.decrementAndGet() == 0) {
-            synchronized (alive) {
-                alive.notifyAll();
-            }
-        }
+        alive.ended();
     }
 
     @Override
@@ -341,16 +337,8 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
 
     @Override
     protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
-        synchronized (alive) {
-            while (alive.get() > 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(alive, left);
-            }
-        }
-        return platform.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return alive.awaitNone(deadlineNanos)
+                && platform.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.simul.runner;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,7 +21,7 @@ final class VirtualThreadRunner extends AbstractRunner {
     private final ThreadFactory threads;
     private final ConcurrentLinkedQueue<Promise<?>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger permits;
-    private final AtomicInteger alive = new AtomicInteger();
+    private final LiveThreads alive = new LiveThreads();
 
     VirtualThreadRunner(int limit) {
         super(VirtualMode.NAME, limit);
@@ -60,7 +59,7 @@ final class VirtualThreadRunner extends AbstractRunner {
     }
 
     private void start(Promise<?> promise) {
-        alive.incrementAndGet();
+        alive.started();
         threads.newThread(() -> {
             try {
                 promise.run();
@@ -69,26 +68,13 @@ final class VirtualThreadRunner extends AbstractRunner {
                     permits.incrementAndGet();
                     drain();
                 }
-                if (alive.decrementAndGet() == 0) {
-                    synchronized (alive) {
-                        alive.notifyAll();
-                    }
-                }
+                alive.ended();
             }
         }).start();
     }
 
     @Override
     protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
-        synchronized (alive) {
-            while (alive.get() > 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(alive, left);
-            }
-        }
-        return true;
+        return alive.awaitNone(deadlineNanos);
     }
 }
