@@ -2,6 +2,7 @@ package dev.simul.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simul.loop.LoopMode;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import dev.simul.runner.SequentialMode;
@@ -50,6 +51,11 @@ class EveryModeTest {
             Runner runner = Runners.of(mode, workers);
             assertThat(runner.mode()).isEqualTo(mode);
             return runner;
+        }
+
+        @Override
+        protected boolean startsTasksAtOnce() {
+            return mode.equals(LoopMode.NAME);
         }
     }
 }
