@@ -12,7 +12,12 @@ import dev.simul.lab.experiment.RunnerSource;
 import dev.simul.lab.experiment.Lab;
 import dev.simul.lab.experiment.LabConfig;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.report.CsvFormat;
+import dev.simul.lab.report.JsonFormat;
 import dev.simul.lab.report.LabReport;
+import dev.simul.lab.report.MarkdownFormat;
+import dev.simul.lab.report.ReportFormat;
+import dev.simul.lab.report.TextFormat;
 import dev.simul.lab.report.Verdict;
 import dev.simul.lab.workload.Downloads;
 import dev.simul.lab.workload.Workload;
@@ -181,17 +186,9 @@ final class LabCommand implements Callable<Integer> {
         LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
                 repeat, machine, cells, Verdict.of(cells, machine, Workloads::of), findings);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(report.render());
+        new TextFormat().write(report, out);
         out.flush();
-        if (json != null) {
-            write(json, report::writeJson);
-        }
-        if (markdown != null) {
-            write(markdown, report::writeMarkdown);
-        }
-        if (csv != null) {
-            write(csv, report::writeCsv);
-        }
+        outputs().forEach((file, format) -> write(file, w -> format.write(report, w)));
         return 0;
     }
 
@@ -271,6 +268,21 @@ final class LabCommand implements Callable<Integer> {
                     downloads.imagesOffered(), scale, needed));
         }
         return downloads;
+    }
+
+    /** The files the options ask for, each with the format it is written in, in the order of the options. */
+    private Map<Path, ReportFormat> outputs() {
+        Map<Path, ReportFormat> files = new LinkedHashMap<>();
+        if (json != null) {
+            files.put(json, new JsonFormat());
+        }
+        if (markdown != null) {
+            files.put(markdown, new MarkdownFormat());
+        }
+        if (csv != null) {
+            files.put(csv, new CsvFormat());
+        }
+        return files;
     }
 
     private void write(Path file, OutputFile.Body body) {

@@ -27,7 +27,7 @@ class LabReportTest {
     @Test
     void jsonKeepsTheContractFieldNames() throws Exception {
         StringWriter out = new StringWriter();
-        report().writeJson(out);
+        new JsonFormat().write(report(), out);
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("machine").get("logical_cpus").asInt()).isEqualTo(2);
         JsonNode first = json.get("results").get(0);
@@ -46,8 +46,8 @@ class LabReportTest {
                 new Cell("api", "auto", 2, 2, 1.0, 0.01, null, List.of(), 1, 1.0,
                         "virtual threads x unbounded: tasks waited 99% of their time"));
         StringWriter out = new StringWriter();
-        new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells, Verdict.of(cells, VerdictTest.TWO_CORES,
-                name -> null)).writeJson(out);
+        new JsonFormat().write(new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells, Verdict.of(cells, VerdictTest.TWO_CORES,
+                name -> null)), out);
         JsonNode results = new ObjectMapper().readTree(out.toString()).get("results");
         assertThat(results.get(0).get("decision").isNull()).isTrue();
         assertThat(results.get(1).get("decision").asText())
@@ -67,19 +67,19 @@ class LabReportTest {
         LabReport report = new LabReport("now", 1, 1, VerdictTest.TWO_CORES, List.of(), List.of(),
                 Map.of("ping", new Ping(1234, List.of("fast"))));
         StringWriter json = new StringWriter();
-        report.writeJson(json);
+        new JsonFormat().write(report, json);
         JsonNode root = new ObjectMapper().readTree(json.toString());
         assertThat(root.get("ping").get("round_trip_ns").asDouble()).isEqualTo(1234);
         assertThat(root.get("ping").get("verdicts").get(0).asText()).isEqualTo("fast");
         assertThat(root.has("findings")).isFalse();
         assertThat(root.get("results")).isEmpty();
-        assertThat(report.render()).contains("ping: 1234 ns").doesNotContain("median of", "wall =");
+        assertThat(new TextFormat().toString(report)).contains("ping: 1234 ns").doesNotContain("median of", "wall =");
     }
 
     @Test
     void markdownHasARowPerWorkloadAColumnPerModeAndTheVerdicts() throws Exception {
         StringWriter md = new StringWriter();
-        report().writeMarkdown(md);
+        new MarkdownFormat().write(report(), md);
         assertThat(md.toString()).contains("| workload | sequential | threads |", "|---|---:|---:|",
                 "| cpu | 2.00 s (1.00x) | 1.00 s (2.00x) |", "- **cpu: threads wins");
     }
@@ -87,7 +87,7 @@ class LabReportTest {
     @Test
     void csvHasOneLinePerMeasuredRun() throws Exception {
         StringWriter out = new StringWriter();
-        report().writeCsv(out);
+        new CsvFormat().write(report(), out);
         assertThat(out.toString().lines()).containsExactly(
                 "workload,mode,workers,tasks,run,wall_s,cpu_s",
                 "cpu,sequential,1,4,1,2.100000,2.000000",
@@ -104,14 +104,14 @@ class LabReportTest {
                 new Cell("download", "threads", 10, 100, 1.0, 1.0, null, List.of(), 1, 1.0),
                 new Cell("cpu", "virtual", 4, 4, 1.0, 1.0, null, List.of(), 1, 1.0),
                 new Cell("api", "virtual", 2, 2, 1.0, 1.0, null, List.of(), 1, 1.0));
-        String text = new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells,
-                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)).render();
+        String text = new TextFormat().toString(new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)));
         assertThat(text).contains("threads | 2 (download 10) |", "virtual | 1 per task      |");
     }
 
     @Test
     void theMatrixHasARowPerModeAndAColumnPerWorkload() {
-        String text = report().render();
+        String text = new TextFormat().toString(report());
         assertThat(text).contains("mode       | workers | cpu: wall  speedup  cpu",
                 "sequential | 1       |", "threads    | 2       |", "1.00 s  2.00x  2.00 s",
                 "cpu: threads wins, 2.00x sequential");
