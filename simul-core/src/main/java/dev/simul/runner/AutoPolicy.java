@@ -8,8 +8,12 @@ import dev.simul.runner.AutoRunner.Nature;
  * What the {@link AutoRunner} decides, from measurements alone: it owns no thread and reads no clock, so tests give
  * it fixed numbers. Not thread-safe: the runner calls it under its lock.
  *
- * <p>Overview. Undecided, tasks start at once (up to the cap), the first {@link #SAMPLE_TASKS} on platform threads
- * whose CPU time is measured. Once they have finished (or every task so far has, with at least one measured), the
+ * <p>Overview. Undecided, the first {@link #SAMPLE_TASKS} tasks run on platform threads whose CPU time is measured,
+ * one per core at first; the tasks after them wait while the samples compute. Every {@link AutoRunner#PEEK_NANOS}
+ * the runner reads the running samples' CPU time ({@link #peeked}): samples that compute keep the others waiting (a
+ * short CPU-bound job runs as {@code threads} does); samples that mostly wait let them all start at once (a hundred
+ * downloads lose a millisecond to the measuring, not a sample's length), and in between, Goetz's count (below)
+ * starts. Once the samples have finished (or every task so far has, with at least one measured), the
  * blocking coefficient b = 1 - CPU / wall, summed over the samples, picks the model: b below
  * {@link #CPU_BOUND_MAX_WAIT}, CPU-bound: one platform thread per core; b from {@link #WAITING_MIN_WAIT} up,
  * waiting-bound: virtual threads up to the cap; in between, mixed: a pool of N = cores x (1 + wait / compute)
@@ -83,9 +87,9 @@ final class AutoPolicy {
         }
         this.cores = cores;
         this.cap = cap;
-        this.decision = new Decision(Model.VIRTUAL_THREADS, cap, Nature.UNDECIDED, 0, 0, 0, 0,
-                "no task measured yet: tasks start at once, the first " + SAMPLE_TASKS
-                        + " on platform threads that measure their CPU time");
+        this.decision = new Decision(Model.PLATFORM_THREADS, Math.min(cap, cores), Nature.UNDECIDED, 0, 0, 0, 0,
+                "no task measured yet: the first " + SAMPLE_TASKS + " run on platform threads that measure their"
+                        + " CPU time, one per core at first, and the others wait while those compute");
     }
 
     /** The current decision: the provisional one until tasks are measured. */
@@ -114,6 +118,30 @@ final class AutoPolicy {
             return false;
         }
         return decision.model() == Model.PLATFORM_THREADS || (measurable && launched % PROBE_EVERY == 0);
+    }
+
+    /** Whether the runner should read its running samples' CPU time: undecided, with tasks held back. */
+    boolean peeking() {
+        return !decided && decision.workers() < cap;
+    }
+
+    /**
+     * The running samples used {@code cpuNanos} of CPU in {@code wallNanos} of their time (summed over them) since
+     * the last peek: set how many tasks may run until the decision, by the nature this shows.
+     */
+    void peeked(long cpuNanos, long wallNanos) {
+        double b = blocking(cpuNanos, wallNanos);
+        int workers = switch (Nature.of(b)) {
+            case CPU_BOUND -> Math.min(cap, cores);
+            case WAITING -> cap;
+            default -> Math.min(cap, goetz(cores, b));
+        };
+        if (workers != decision.workers()) {
+            String size = workers == cap ? "every task starts at once" : workers + " tasks run at once";
+            decision = new Decision(workers == cap ? Model.VIRTUAL_THREADS : Model.PLATFORM_THREADS, workers,
+                    Nature.UNDECIDED, 0, 0, 0, 0, "undecided; the running samples waited %.0f%% of their time so far: %s"
+                    .formatted(b * 100, size));
+        }
     }
 
     /** This JVM cannot measure a thread's CPU time: decide at once, without measurements, on virtual threads. */

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -32,15 +33,21 @@ import java.util.function.LongSupplier;
  * <p>Overview: under {@code lock}, a FIFO {@code queue} of promises, the count of tasks {@code running}, and the
  * policy, whose {@link AutoPolicy#limit()} bounds {@code running}. Whoever submits, or finishes a task, starts
  * queued tasks while the limit allows ({@link #drain}), on a platform thread (a cached pool, whose idle threads
- * are reused) or a new virtual thread, as the policy says. Until the samples are back, tasks start at once up to
- * the cap: a task that waits for a decision would lose the time the decision saves, and virtual threads, on one
- * carrier per core, cost CPU-bound tasks nothing. {@code alive} counts the threads started for tasks (and the
- * starvation watchdog) that have not ended, so that {@link #close()} returns only once they have.
+ * are reused) or a new virtual thread, as the policy says. While tasks queue below the cap, one watcher thread
+ * ({@link #watch}) looks at them: undecided, it reads the running samples' CPU time every {@link #PEEK_NANOS}, so
+ * that samples that wait let the queued tasks start at once; decided, it raises the limit when the queue starves.
+ * {@code alive} counts the threads started for tasks (and the watcher) that have not ended, so that
+ * {@link #close()} returns only once they have.
  */
 public final class AutoRunner extends AbstractRunner implements Explaining {
 
     /** Queued tasks that see none finish for this long raise the limit by one (see {@link AutoPolicy#starved()}). */
     static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * Undecided, how often the running samples' CPU time is read: long enough for a computing thread to show it
+     * (CPU time is counted in nanoseconds on Linux), short against the wait of any task worth running concurrently.
+     */
+    static final long PEEK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
@@ -138,8 +145,13 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     private final AutoPolicy policy;
     /** Guarded by {@code lock}: when a task last finished, or the queue last began to wait; for starvation. */
     private long lastProgress;
-    /** Guarded by {@code lock}: the starvation watchdog while it runs, else null. */
-    private Thread watchdog;
+    /** Guarded by {@code lock}: the watcher while it runs, else null. */
+    private Thread watcher;
+    /**
+     * Guarded by {@code lock}: the samples running while the policy peeks, each with its CPU time and the clock at
+     * the last reading.
+     */
+    private final java.util.Map<Thread, long[]> samples = new java.util.HashMap<>();
 
     private final LongSupplier clock;
     private final ThreadPoolExecutor platform;
@@ -202,7 +214,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         }
     }
 
-    /** Starts queued tasks while the limit allows; watches for starvation if some must wait. Holds the lock. */
+    /** Starts queued tasks while the limit allows; starts the watcher if some must wait. Holds the lock. */
     private void drain() {
         while (!queue.isEmpty() && running < policy.limit()) {
             Promise<?> next = queue.poll();
@@ -212,10 +224,10 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
             running++;
             launch(next, policy.nextOnPlatform());
         }
-        if (!queue.isEmpty() && watchdog == null && policy.limit() < workersCap()) {
+        if (!queue.isEmpty() && watcher == null && policy.limit() < workersCap()) {
             lastProgress = clock.getAsLong();
             alive.started();
-            watchdog = Thread.ofVirtual().name("simul-auto-watchdog").start(this::watchForStarvation);
+            watcher = Thread.ofVirtual().name("simul-auto-watcher").start(this::watch);
         }
     }
 
@@ -255,6 +267,13 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         long cpu0 = measured ? CPU.getCurrentThreadCpuTime() : -1;
         long queued0 = measured ? runQueueNanos() : -1;
         long wall0 = clock.getAsLong();
+        if (measured) {
+            synchronized (lock) {
+                if (policy.peeking()) {
+                    samples.put(Thread.currentThread(), new long[] {cpu0, wall0});
+                }
+            }
+        }
         try {
             promise.run();
         } finally {
@@ -263,6 +282,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
             long queued1 = queued0 >= 0 ? runQueueNanos() : -1;
             long wall = now - wall0 - (queued1 >= queued0 ? queued1 - queued0 : 0);
             synchronized (lock) {
+                samples.remove(Thread.currentThread());
                 running--;
                 lastProgress = now;
                 if (!promise.isCancelled()) {
@@ -277,31 +297,68 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     }
 
     /**
-     * The watchdog, on a virtual thread of its own while tasks queue below the cap: every starvation period in which
-     * no task finished, one more worker. Ends when the queue holds nothing that can still start.
+     * The watcher, on a virtual thread of its own while tasks queue below the cap. Undecided, every peek period it
+     * reads the running samples' CPU time and lets the policy set the limit from it; decided, every starvation
+     * period in which no task finished, one more worker. Ends when the queue holds nothing that can still start.
      */
-    private void watchForStarvation() {
+    private void watch() {
         try {
             while (true) {
+                boolean peeking;
+                synchronized (lock) {
+                    peeking = policy.peeking();
+                }
                 try {
-                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(STARVATION_NANOS));
+                    Thread.sleep(Duration.ofNanos(peeking ? PEEK_NANOS : STARVATION_NANOS));
                 } catch (InterruptedException e) {
                     // terminate(): the queue holds nothing that can start, as the check below finds
                 }
                 synchronized (lock) {
                     queue.removeIf(Promise::isDone);
                     if (queue.isEmpty() || policy.limit() >= workersCap()) {
-                        watchdog = null;
+                        watcher = null;
                         return;
                     }
-                    if (clock.getAsLong() - lastProgress >= STARVATION_NANOS && policy.starved()) {
-                        lastProgress = clock.getAsLong();
-                        drain();
+                    long now = clock.getAsLong();
+                    if (policy.peeking()) {
+                        peek(now);
+                    } else if (now - lastProgress >= STARVATION_NANOS && policy.starved()) {
+                        lastProgress = now;
                     }
+                    drain();
                 }
             }
         } finally {
             ended();
+        }
+    }
+
+    /**
+     * Reads each running sample's CPU time since the last reading and tells the policy, once the samples have run
+     * a peek period between them. Holds the lock.
+     */
+    private void peek(long now) {
+        long wall = 0;
+        for (long[] last : samples.values()) {
+            wall += now - last[1];
+        }
+        if (wall < PEEK_NANOS) {
+            return;
+        }
+        long cpu = 0;
+        wall = 0;
+        for (var sample : samples.entrySet()) {
+            long used = CPU.getThreadCpuTime(sample.getKey().threadId());
+            long[] last = sample.getValue();
+            if (used >= 0) { // -1: the thread has just ended; its task's end removes it
+                cpu += used - last[0];
+                wall += now - last[1];
+                last[0] = used;
+                last[1] = now;
+            }
+        }
+        if (wall > 0) {
+            policy.peeked(cpu, wall);
         }
     }
 
@@ -329,8 +386,8 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     protected void terminate() {
         platform.shutdown();
         synchronized (lock) {
-            if (watchdog != null) {
-                watchdog.interrupt(); // every task is done: let it see so now, not at its next wake-up
+            if (watcher != null) {
+                watcher.interrupt(); // every task is done: let it see so now, not at its next wake-up
             }
         }
     }

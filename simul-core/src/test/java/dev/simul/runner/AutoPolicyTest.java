@@ -25,10 +25,12 @@ class AutoPolicyTest {
     }
 
     @Test
-    void undecidedItStartsEverythingUpToTheCapTheFirstTasksMeasured() {
+    void undecidedItStartsOneTaskPerCoreTheFirstTasksMeasured() {
         AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
         assertThat(policy.decided()).isFalse();
-        assertThat(policy.limit()).isEqualTo(Runner.UNBOUNDED);
+        assertThat(policy.limit()).isEqualTo(2);
+        assertThat(policy.peeking()).isTrue();
+        assertThat(new AutoPolicy(4, 3).limit()).as("never above the cap").isEqualTo(3);
         assertThat(policy.decision().nature()).isEqualTo(Nature.UNDECIDED);
         for (int i = 0; i < AutoPolicy.SAMPLE_TASKS; i++) {
             assertThat(policy.nextOnPlatform()).isTrue();
@@ -39,6 +41,24 @@ class AutoPolicyTest {
             policy.completed(0, 10 * MS, 10 * MS);
         }
         assertThat(policy.decided()).as("one sample is still out").isFalse();
+    }
+
+    @Test
+    void undecidedSamplesThatComputeHoldTheOthersBackAndSamplesThatWaitReleaseThem() {
+        AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
+        policy.peeked(19 * MS, 20 * MS);
+        assertThat(policy.limit()).as("computing: one per core").isEqualTo(2);
+        policy.peeked(10 * MS, 20 * MS);
+        assertThat(policy.limit()).as("half waiting: Goetz's count, 2 x (1 + 1)").isEqualTo(4);
+        assertThat(policy.decision().why()).contains("waited 50% of their time so far", "4 tasks run at once");
+        assertThat(policy.peeking()).isTrue();
+        policy.peeked(1 * MS, 20 * MS);
+        assertThat(policy.limit()).as("waiting: every task starts").isEqualTo(Runner.UNBOUNDED);
+        assertThat(policy.peeking()).as("nothing is held back any more").isFalse();
+        assertThat(policy.decided()).as("a peek is not a decision").isFalse();
+        AutoPolicy capped = new AutoPolicy(2, 3);
+        capped.peeked(10 * MS, 20 * MS);
+        assertThat(capped.limit()).as("Goetz's count, capped").isEqualTo(3);
     }
 
     @Test

@@ -23,8 +23,10 @@ class AutoRunnerTest {
         try (AutoRunner runner = Runners.auto()) {
             assertThat(runner.explanation()).isNull();
             assertThat(runner.decision().nature()).isEqualTo(Nature.UNDECIDED);
-            assertThat(runner.workers()).isEqualTo(Runner.UNBOUNDED);
-            assertThat(runner.toString()).startsWith("auto runner (virtual threads x unbounded: no task measured");
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertThat(runner.workers()).as("one sample per core at first").isEqualTo(cores);
+            assertThat(runner.toString()).startsWith("auto runner (platform threads x " + cores
+                    + ": no task measured");
             assertThat(runner).isInstanceOf(Explaining.class);
         }
     }
@@ -66,6 +68,23 @@ class AutoRunnerTest {
             }, IntStream.range(0, AutoPolicy.SAMPLE_TASKS).boxed().toList());
             assertThat(threads).noneMatch(Thread::isVirtual)
                     .allSatisfy(t -> assertThat(t.getName()).startsWith("simul-auto-"));
+        }
+    }
+
+    @Test
+    void samplesThatWaitLetTheTasksHeldBackStart() throws Exception {
+        // One core, so one task runs at first; it waits for the four after it, which start only because a blocked
+        // thread uses no CPU, whatever the load: the watcher sees it wait and releases them.
+        CountDownLatch others = new CountDownLatch(4);
+        try (AutoRunner runner = new AutoRunner(Runner.UNBOUNDED, 1, System::nanoTime)) {
+            List<Boolean> met = runner.map(i -> {
+                if (i == 0) {
+                    return others.await(60, TimeUnit.SECONDS);
+                }
+                others.countDown();
+                return true;
+            }, List.of(0, 1, 2, 3, 4));
+            assertThat(met).containsOnly(true);
         }
     }
 
