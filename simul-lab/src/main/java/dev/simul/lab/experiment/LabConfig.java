@@ -23,7 +23,7 @@ public record LabConfig(List<Workload> workloads, List<String> modes, Integer wo
 
     /**
      * The default warm-up, in seconds: one run of a long workload, which settles the JIT; a short one goes on
-     * while the JIT compiles, up to 3 s (a 0.1 s download run gets ten to thirty warm-up runs).
+     * while the JIT compiles, up to 3 x this (a 40 ms download run gets ten to thirty warm-up runs).
      */
     public static final double DEFAULT_WARMUP_S = 0.5;
 
