@@ -71,10 +71,9 @@ public abstract class Mode {
     public static final int MAX_PROCESSES_PER_PROCESSOR = 4;
 
     /**
-     * Whether each of this mode's workers is a process of its own (a JVM), not a thread: what callers choosing a
-     * worker count need to know, since a process costs a thousand times what a thread does to start and to keep.
-     * The command line bounds such a mode's workers to {@link #maxWorkers()} and gives it fewer by default (one per
-     * processor where a thread mode would get 16); the lab's download workload gives it its seed's 5 processes.
+     * Whether each of this mode's workers is a process of its own (a JVM), not a thread: what a caller choosing a
+     * worker count needs to know, since a process costs far more than a thread to start and to keep. Callers give
+     * such a mode fewer workers: the command line bounds them to {@link #maxWorkers()} and defaults to fewer.
      * False by default; a mode of worker processes overrides it (as {@code processes} and {@code cluster} do).
      */
     public boolean workerIsProcess() {
