@@ -23,6 +23,17 @@ public final class ClusterMode extends Mode {
         return ClusterRunner.Options.fromEnvironment().workers();
     }
 
+    /**
+     * True: the lab starts a member JVM per worker of this mode, and a cluster's workers live in member JVMs, so
+     * worker counts are chosen and bounded as for {@code processes}. (An embedded member runs its workers as threads
+     * of this JVM; bounding them alike costs nothing, for they run tasks the cluster way: past a few per processor
+     * they only queue.)
+     */
+    @Override
+    public boolean workerIsProcess() {
+        return true;
+    }
+
     @Override
     public Runner create(int workers) {
         return new ClusterRunner(ClusterRunner.Options.fromEnvironment().withWorkers(workers));

@@ -20,6 +20,12 @@ public final class ProcessesMode extends Mode {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** Each worker is a JVM, a child of this one. */
+    @Override
+    public boolean workerIsProcess() {
+        return true;
+    }
+
     @Override
     public Runner create(int workers) {
         return new ProcessPool(workers);

@@ -17,6 +17,10 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>What a caller needs to choose a worker count for a mode it does not know by name comes from the mode too
+ * ({@link #defaultWorkers()}, {@link #workerIsProcess()}, {@link #maxWorkers()}): a tool checks these, never the
+ * mode's name.
+ *
  * <p>A mode passes the runner contract ({@code simul-testkit}) before it is registered.
  */
 public abstract class Mode {
@@ -58,6 +62,32 @@ public abstract class Mode {
 
     /** The worker count {@link Runners#of(String)} gives, or {@link Runner#UNBOUNDED}. */
     public abstract int defaultWorkers();
+
+    /**
+     * Workers per available processor at most for a mode whose workers are processes ({@link #workerIsProcess()}):
+     * each is a JVM of its own (tens of MB, and about a second of CPU to start) that wants a core; past a few per
+     * processor they only queue for the cores and fill the memory.
+     */
+    public static final int MAX_PROCESSES_PER_PROCESSOR = 4;
+
+    /**
+     * Whether each of this mode's workers is a process of its own (a JVM), not a thread: what a caller choosing a
+     * worker count needs to know, since a process costs far more than a thread to start and to keep. Callers give
+     * such a mode fewer workers: the command line bounds them to {@link #maxWorkers()} and defaults to fewer.
+     * False by default; a mode of worker processes overrides it (as {@code processes} and {@code cluster} do).
+     */
+    public boolean workerIsProcess() {
+        return false;
+    }
+
+    /**
+     * The most workers this mode should be given on this machine: {@link #MAX_PROCESSES_PER_PROCESSOR} per available
+     * processor when its workers are processes, else {@link Runner#UNBOUNDED} (callers may bound it further).
+     */
+    public int maxWorkers() {
+        return workerIsProcess() ? MAX_PROCESSES_PER_PROCESSOR * Runtime.getRuntime().availableProcessors()
+                : Runner.UNBOUNDED;
+    }
 
     /**
      * A new runner of this mode.

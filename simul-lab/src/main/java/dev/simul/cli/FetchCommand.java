@@ -1,7 +1,7 @@
 package dev.simul.cli;
 
+import dev.simul.runner.Mode;
 import dev.simul.runner.VirtualMode;
-import dev.simul.process.ProcessesMode;
 import dev.simul.lab.fetch.Fetch;
 import dev.simul.lab.fetch.Fetcher;
 import dev.simul.runner.Runner;
@@ -51,10 +51,19 @@ final class FetchCommand implements Callable<Integer> {
     /** Downloads at once unless told: 16, or for processes at most one worker JVM per processor. */
     static final int DEFAULT_CONCURRENCY = 16;
 
+    /**
+     * {@link #DEFAULT_CONCURRENCY}; for a mode whose workers are processes, at most one per processor: a worker JVM
+     * costs far more than a thread, and a download keeps it waiting, not computing.
+     */
+    static int defaultConcurrency(Mode mode) {
+        return mode.workerIsProcess()
+                ? Math.min(DEFAULT_CONCURRENCY, Runtime.getRuntime().availableProcessors()) : DEFAULT_CONCURRENCY;
+    }
+
     @Option(names = "--concurrency", paramLabel = "N",
             description = "downloads at once in every mode (sequential: always one); also the threads of threads and"
-                    + " the worker JVMs of processes (default: " + DEFAULT_CONCURRENCY + ", for processes one per"
-                    + " processor; at most 10000, or 4 per processor for processes)")
+                    + " the worker JVMs of processes (default: " + DEFAULT_CONCURRENCY + ", for processes and cluster"
+                    + " one per processor; at most 10000, or 4 per processor for processes and cluster)")
     Integer concurrency;
 
     @Option(names = "--retries", paramLabel = "R", defaultValue = "3",
@@ -70,9 +79,8 @@ final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options.checkNames(spec, "mode", List.of(mode), Runners.modes());
-        if (concurrency == null) { // a worker JVM costs far more than a thread: at most one per processor unless told
-            concurrency = mode.equals(ProcessesMode.NAME)
-                    ? Math.min(DEFAULT_CONCURRENCY, Runtime.getRuntime().availableProcessors()) : DEFAULT_CONCURRENCY;
+        if (concurrency == null) {
+            concurrency = defaultConcurrency(Runners.mode(mode));
         }
         Options.checkWorkers(spec, "--concurrency", concurrency, List.of(mode));
         if (retries < 0 || retries > 20) {

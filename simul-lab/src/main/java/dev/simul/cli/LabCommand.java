@@ -17,6 +17,7 @@ import dev.simul.lab.report.JsonFormat;
 import dev.simul.lab.report.LabReport;
 import dev.simul.lab.report.MarkdownFormat;
 import dev.simul.lab.report.ReportFormat;
+import dev.simul.lab.report.RunContext;
 import dev.simul.lab.report.TextFormat;
 import dev.simul.lab.report.Verdict;
 import dev.simul.lab.workload.Downloads;
@@ -183,8 +184,12 @@ final class LabCommand implements Callable<Integer> {
                 progress.done(name);
             }
         }
-        LabReport report = new LabReport(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), scale,
-                repeat, machine, cells, Verdict.of(cells, machine, Workloads::of), findings);
+        String date = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        RunContext context = RunContext.of(date, spec.commandLine().getParseResult().originalArgs(),
+                experiments.stream().distinct().toList(), chosen.stream().map(Workload::name).toList(),
+                modes.stream().distinct().toList(), workers, scale, repeat, warmup);
+        LabReport report = new LabReport(date, scale, repeat, machine, cells,
+                Verdict.of(cells, machine, Workloads::of), findings, context);
         PrintWriter out = spec.commandLine().getOut();
         new TextFormat().write(report, out);
         out.flush();

@@ -1,7 +1,7 @@
 package dev.simul.cli;
 
-import dev.simul.cluster.ClusterMode;
-import dev.simul.process.ProcessesMode;
+import dev.simul.runner.Mode;
+import dev.simul.runner.Runners;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -44,21 +44,13 @@ final class Options {
     static final int MAX_WORKERS = 10_000;
 
     /**
-     * Worker JVMs per processor at most: each is a JVM of its own (tens of MB, and a second of CPU to start) that
-     * wants a core; past a few per processor they only queue for the cores and fill the memory.
+     * The most workers {@code mode} is given: its own bound ({@link Mode#maxWorkers()}: a few per processor for a
+     * mode whose workers are processes, such as processes and the lab's local cluster members), and
+     * {@link #MAX_WORKERS} for every mode.
      */
-    static final int MAX_PROCESSES_PER_PROCESSOR = 4;
-
-    /** The most workers {@code mode} is given: a JVM each for processes and the lab's local cluster members. */
     static int maxWorkers(String mode) {
-        return isJvmPerWorker(mode)
-                ? MAX_PROCESSES_PER_PROCESSOR * Runtime.getRuntime().availableProcessors() : MAX_WORKERS;
+        return Math.min(MAX_WORKERS, Runners.mode(mode).maxWorkers());
     }
-
-    private static boolean isJvmPerWorker(String mode) {
-        return mode.equals(ProcessesMode.NAME) || mode.equals(ClusterMode.NAME);
-    }
-
     /**
      * Fails unless {@code value} is null or between 1 and the bound of every mode in {@code modes}, naming the
      * tightest bound it is over.
@@ -76,8 +68,8 @@ final class Options {
         }
         if (tightest != null) {
             throw usage(spec, String.format(Locale.ROOT, "%s must be at most %,d for %s%s, got %d", option,
-                    maxWorkers(tightest), tightest, isJvmPerWorker(tightest)
-                            ? " (" + MAX_PROCESSES_PER_PROCESSOR + " per processor)" : "", value));
+                    maxWorkers(tightest), tightest, Runners.mode(tightest).workerIsProcess()
+                            ? " (" + Mode.MAX_PROCESSES_PER_PROCESSOR + " per processor)" : "", value));
         }
     }
 

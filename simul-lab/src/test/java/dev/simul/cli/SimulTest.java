@@ -193,6 +193,33 @@ class SimulTest {
     }
 
     @Test
+    void labJsonSaysItsSchemaAndContextAndCompareReadsIt(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("lab.json");
+        Result r = run("lab", "--experiments", "matrix", "--workloads", "countdown", "--modes", "sequential,threads",
+                "--workers", "2", "--repeat", "3", "--warmup", "0", "--scale", "0.001", "--json", json.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("schema").asInt()).isEqualTo(2);
+        JsonNode context = report.get("context");
+        assertThat(context.get("simul_version").asText()).isNotBlank();
+        assertThat(context.get("arguments").get(0).asText()).isEqualTo("lab");
+        assertThat(context.get("experiments").toString()).isEqualTo("[\"matrix\"]");
+        assertThat(context.get("modes").toString()).isEqualTo("[\"sequential\",\"threads\"]");
+        assertThat(context.get("workers").asInt()).isEqualTo(2);
+        assertThat(context.get("warmup_s").asDouble()).isZero();
+        assertThat(context.get("jvm_flags").isArray()).isTrue();
+        for (JsonNode cell : report.get("results")) {
+            assertThat(cell.get("min_s").asDouble()).isLessThanOrEqualTo(cell.get("q1_s").asDouble())
+                    .isLessThanOrEqualTo(cell.get("wall_s").asDouble());
+            assertThat(cell.get("q3_s").asDouble()).isBetween(cell.get("wall_s").asDouble(),
+                    cell.get("max_s").asDouble());
+        }
+        Result same = run("lab", "compare", json.toString(), json.toString());
+        assertThat(same.status()).as(same.err()).isZero();
+        assertThat(same.out()).startsWith("first: simul ").contains("0 cells slower, 0 faster, 2 no difference");
+    }
+
+    @Test
     void aRefusedOutputFileLeavesNoProbeBehind(@TempDir Path dir) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("out"));
         Result r = run("lab", "--json", folder.resolve("lab.json").toString(), "--csv", folder.toString());

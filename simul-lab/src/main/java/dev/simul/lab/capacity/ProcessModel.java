@@ -3,6 +3,7 @@ package dev.simul.lab.capacity;
 import dev.simul.lab.text.Figures;
 import dev.simul.process.ProcessPool;
 import dev.simul.runner.Handle;
+import dev.simul.runner.Mode;
 import dev.simul.task.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class ProcessModel implements Model {
 
     /** Worker processes per processor at most: the limit {@code simul lab --workers} sets for them too. */
-    static final int PER_PROCESSOR = 4;
+    static final int PER_PROCESSOR = Mode.MAX_PROCESSES_PER_PROCESSOR;
     /** Between every worker ready and the memory sample: the tasks sent to them reach their sleep. */
     static final Duration SETTLE = Duration.ofMillis(50);
     /** How often the step looks at the workers while they start. */

@@ -1,6 +1,7 @@
 package dev.simul.lab.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.simul.lab.report.LabReport;
 import dev.simul.lab.report.Verdict;
 import dev.simul.lab.text.Table;
 import java.util.ArrayList;
@@ -15,15 +16,27 @@ import java.util.Map;
  * its measured runs gives a p-value at most {@code alpha}, and the medians differ by more than {@link #NOISE}, the
  * margin the lab's verdicts already call a tie on a shared machine.
  *
+ * <p>It reads every schema up to {@link LabReport#SCHEMA}: reports without {@code schema} (1) and with it. Of a cell it
+ * needs only {@code workload}, {@code mode} and the runs' {@code wall_s}; of the {@code context} (schema 2), only
+ * what tells whether the two runs can be compared at all.
+ *
  * @param rows       the cells both runs measured, in the order of the later run
  * @param onlyBefore cells ("workload on mode") only the earlier run has
  * @param onlyAfter  cells only the later run has
  * @param alpha      the significance level
+ * @param notes      what the reports' contexts say about the comparison: which simul each run was, and options
+ *                   that differ between them (a different {@code scale} makes every cell differ); empty for reports
+ *                   without context
  */
-public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> onlyAfter, double alpha) {
+public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> onlyAfter, double alpha,
+                         List<String> notes) {
 
     /** Medians closer than this fraction are no difference, whatever the test says. */
     public static final double NOISE = 0.05;
+
+    public Comparison {
+        notes = List.copyOf(notes);
+    }
 
     /** What became of a cell. */
     public enum Change { SAME, SLOWER, FASTER }
@@ -63,7 +76,20 @@ public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> o
             }
         }
         List<String> onlyBefore = earlier.keySet().stream().filter(k -> !later.containsKey(k)).toList();
-        return new Comparison(rows, onlyBefore, onlyAfter, alpha);
+        return new Comparison(rows, onlyBefore, onlyAfter, alpha, notes(before, after));
+    }
+
+    /** The schema of {@code report}: 1 without the field (reports before it existed). */
+    static int schema(JsonNode report, String which) {
+        JsonNode schema = report.get("schema");
+        if (schema == null) {
+            return 1;
+        }
+        if (!schema.canConvertToInt() || !schema.isIntegralNumber() || schema.asInt() < 1) {
+            throw new IllegalArgumentException(which + " has a \"schema\" that is not a positive whole number: "
+                    + schema);
+        }
+        return schema.asInt();
     }
 
     private static Map<String, JsonNode> cells(JsonNode report, String which) {
@@ -71,6 +97,12 @@ public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> o
         if (results == null || !results.isArray()) {
             throw new IllegalArgumentException(which + " is not a lab report: it has no \"results\" list (write one"
                     + " with simul lab --json FILE)");
+        }
+        int schema = schema(report, which);
+        if (schema > LabReport.SCHEMA) {
+            // A higher schema renamed or removed something this version reads: guessing could compare wrong figures.
+            throw new IllegalArgumentException(which + " has schema " + schema + ", from a newer simul; this one reads"
+                    + " schemas up to " + LabReport.SCHEMA + ": compare with the simul that wrote it");
         }
         Map<String, JsonNode> cells = new LinkedHashMap<>();
         for (JsonNode cell : results) {
@@ -82,6 +114,51 @@ public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> o
             cells.put(cell.get("workload").asText() + " on " + cell.get("mode").asText(), cell);
         }
         return cells;
+    }
+
+    /**
+     * Which simul each run was (from their contexts, schema 2 on), and the options they differ in that change every
+     * cell's time: {@code scale} (a top-level key of every schema), {@code workers} and {@code warmup_s}.
+     */
+    static List<String> notes(JsonNode before, JsonNode after) {
+        JsonNode b = before.path("context");
+        JsonNode a = after.path("context");
+        List<String> notes = new ArrayList<>();
+        if (b.isObject() || a.isObject()) {
+            notes.add("first: " + describe(before) + "; second: " + describe(after));
+        }
+        differ(notes, "--scale", before.path("scale"), after.path("scale"));
+        if (b.isObject() && a.isObject()) {
+            differ(notes, "--workers", b.path("workers"), a.path("workers"));
+            differ(notes, "--warmup", b.path("warmup_s"), a.path("warmup_s"));
+        }
+        return notes;
+    }
+
+    private static void differ(List<String> notes, String option, JsonNode x, JsonNode y) {
+        boolean same = x.isNumber() && y.isNumber() ? x.asDouble() == y.asDouble() : x.equals(y);
+        if (!x.isMissingNode() && !y.isMissingNode() && !same) {
+            notes.add("the runs differ in %s (%s, then %s): a cell's change may be that, not the code"
+                    .formatted(option, text(x), text(y)));
+        }
+    }
+
+    /** simul's version and commit, and the date of a run, as far as its report says. */
+    private static String describe(JsonNode report) {
+        JsonNode context = report.path("context");
+        if (!context.isObject()) {
+            return "a report without context" + (report.path("date").isTextual()
+                    ? " of " + report.get("date").asText() : "");
+        }
+        String version = context.path("simul_version").isTextual() ? context.get("simul_version").asText() : "?";
+        String commit = context.path("git_commit").isTextual() ? " at " + context.get("git_commit").asText()
+                + (context.path("git_dirty").asBoolean(false) ? " with changes" : "") : "";
+        String date = context.path("date").isTextual() ? ", " + context.get("date").asText() : "";
+        return "simul " + version + commit + date;
+    }
+
+    private static String text(JsonNode value) {
+        return value.isNull() ? "default" : value.isTextual() ? value.asText() : value.toString();
     }
 
     private static Row row(JsonNode before, JsonNode after, double alpha) {
@@ -136,7 +213,9 @@ public record Comparison(List<Row> rows, List<String> onlyBefore, List<String> o
             table.add(List.of(r.workload(), r.mode(), Verdict.seconds(r.beforeS()), Verdict.seconds(r.afterS()), change,
                     String.format(Locale.ROOT, "%.3f", r.p())));
         }
-        StringBuilder out = new StringBuilder(Table.render(table, 2));
+        StringBuilder out = new StringBuilder();
+        notes.forEach(note -> out.append(note).append('\n'));
+        out.append(Table.render(table, 2));
         long slower = rows.stream().filter(r -> r.change() == Change.SLOWER).count();
         long faster = rows.stream().filter(r -> r.change() == Change.FASTER).count();
         out.append("%d cell%s slower, %d faster, %d no difference (~: p > %s or within %.0f%%; Mann-Whitney U on the"

@@ -48,6 +48,7 @@ public final class ClusterSource implements RunnerSource, AutoCloseable {
     /** A cluster runner joining the cluster, at most {@code workers} tasks at once if given; else the registry's. */
     @Override
     public Runner open(String mode, Integer workers) {
+        // The one mode this source exists for; worker counts and bounds come from the mode (Mode.workerIsProcess).
         if (!mode.equals(ClusterMode.NAME)) {
             return REGISTRY.open(mode, workers);
         }

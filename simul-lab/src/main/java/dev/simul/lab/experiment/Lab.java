@@ -4,6 +4,7 @@ import dev.simul.runner.SequentialMode;
 import dev.simul.lab.workload.Workload;
 import dev.simul.runner.Explaining;
 import dev.simul.runner.Runner;
+import dev.simul.runner.Runners;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ public final class Lab {
     /** One cell: the warm-up (see the class comment), then the measured runs, each on a fresh runner. */
     private static Cell measure(Workload workload, String mode, LabConfig config, Listener listener, int index,
                                 int cells, LongSupplier clock, LongSupplier jit) throws Exception {
-        Integer workers = config.workers() != null ? config.workers() : workload.defaultWorkers(mode);
+        Integer workers = config.workers() != null ? config.workers() : workload.defaultWorkers(Runners.mode(mode));
         int tasks = workload.tasks(config.scale());
         long warmup = Math.round(config.warmupS() * 1e9);
         long start = clock.getAsLong();
@@ -192,10 +193,8 @@ public final class Lab {
         return runner;
     }
 
-    /** The median; the mean of the two middle values for an even count. */
+    /** The median; the mean of the two middle values for an even count ({@link Spread}). */
     static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return Spread.of(values).median();
     }
 }

@@ -2,6 +2,8 @@ package dev.simul.lab.report;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.experiment.Finding;
 import dev.simul.lab.machine.Machine;
@@ -21,14 +23,37 @@ import java.util.Map;
  * @param results  one cell per (workload, mode); empty when the matrix was not run
  * @param verdicts one per workload
  * @param findings what each other experiment found, by its name, in the order they ran
+ * @param context  what the run was measured with (simul's version and commit, the options, the JVM), or null
+ *                 where nobody said (tests of a format)
  */
+@JsonPropertyOrder({"schema", "date", "scale", "repeat", "context", "machine", "results", "verdicts"})
 public record LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
-                        List<Verdict> verdicts, @JsonIgnore Map<String, Finding> findings) {
+                        List<Verdict> verdicts, @JsonIgnore Map<String, Finding> findings, RunContext context) {
 
-    /** A report of the matrix alone. */
+    /**
+     * The version of the JSON's layout, its top-level {@code schema}. It goes up when a field is removed or renamed,
+     * or keeps its name and changes meaning or unit: a reader that knows schema N reads every report of schema N or
+     * lower. Adding a field does not change it. Reports without {@code schema} are 1; 2 is the first to say it, and
+     * added {@code context} and the cells' spread ({@code min_s}, {@code q1_s}, ...).
+     */
+    public static final int SCHEMA = 2;
+
+    /** A report of the matrix alone, without context. */
     public LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
                      List<Verdict> verdicts) {
         this(date, scale, repeat, machine, results, verdicts, Map.of());
+    }
+
+    /** A report without context. */
+    public LabReport(String date, double scale, int repeat, Machine machine, List<Cell> results,
+                     List<Verdict> verdicts, Map<String, Finding> findings) {
+        this(date, scale, repeat, machine, results, verdicts, findings, null);
+    }
+
+    /** {@link #SCHEMA}, first in the JSON: a reader checks it before anything else. */
+    @JsonProperty("schema")
+    public int schema() {
+        return SCHEMA;
     }
 
     public LabReport {

@@ -1,7 +1,5 @@
 package dev.simul.lab.workload;
 
-import dev.simul.runner.ThreadsMode;
-import dev.simul.process.ProcessesMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simul.http.BlockingHttpClient;
@@ -13,6 +11,7 @@ import dev.simul.lab.images.ImageSet;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
+import dev.simul.runner.Mode;
 import dev.simul.runner.Runner;
 import dev.simul.task.Wait;
 import java.io.IOException;
@@ -151,13 +150,22 @@ public final class Downloads extends Workload {
         return images(scale);
     }
 
+    /** Seed 003's pools: 5 processes, 10 threads. */
+    static final int SEED_PROCESSES = 5;
+    static final int SEED_THREADS = 10;
+
+    /**
+     * Seed 003's pools: {@value #SEED_PROCESSES} workers for a mode whose workers are processes,
+     * {@value #SEED_THREADS} for one with a pool of threads of its size; a mode without a limit of its own (a
+     * virtual thread per task, as the seed's asyncio version has a coroutine per download) keeps it. A mode of one
+     * thread ignores the count.
+     */
     @Override
-    public Integer defaultWorkers(String mode) {
-        return switch (mode) {
-            case ThreadsMode.NAME -> 10; // seed 003's 10 threads
-            case ProcessesMode.NAME -> 5; // and its 5 processes
-            default -> null;
-        };
+    public Integer defaultWorkers(Mode mode) {
+        if (mode.workerIsProcess()) {
+            return SEED_PROCESSES;
+        }
+        return mode.defaultWorkers() == Runner.UNBOUNDED ? null : SEED_THREADS;
     }
 
     @Override

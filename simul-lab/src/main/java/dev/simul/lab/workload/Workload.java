@@ -1,5 +1,6 @@
 package dev.simul.lab.workload;
 
+import dev.simul.runner.Mode;
 import dev.simul.runner.Runner;
 
 /**
@@ -62,8 +63,12 @@ public abstract class Workload {
         return tasks;
     }
 
-    /** The workers this job wants in {@code mode} when the user names none (null: the mode's own default). */
-    public Integer defaultWorkers(String mode) {
+    /**
+     * The workers this job wants in {@code mode} when the user names none (null: the mode's own default). Decided
+     * from what the mode says of its workers ({@link Mode#workerIsProcess()}, {@link Mode#defaultWorkers()}), not
+     * from its name, so that a mode added later gets a sensible count.
+     */
+    public Integer defaultWorkers(Mode mode) {
         return null;
     }
 

@@ -40,6 +40,60 @@ class LabReportTest {
     }
 
     @Test
+    void everyCellCarriesTheSpreadOfItsRunsBesideItsMedians() throws Exception {
+        JsonNode results = new ObjectMapper().readTree(new JsonFormat().toString(report())).get("results");
+        JsonNode three = results.get(0); // runs 2.1, 2.0, 1.9 wall; 2.0 CPU each
+        assertThat(three.get("min_s").asDouble()).isEqualTo(1.9);
+        assertThat(three.get("q1_s").asDouble()).isCloseTo(1.95, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(three.get("q3_s").asDouble()).isCloseTo(2.05, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(three.get("max_s").asDouble()).isEqualTo(2.1);
+        assertThat(three.get("cpu_min_s").asDouble()).isEqualTo(2.0);
+        assertThat(three.get("cpu_max_s").asDouble()).isEqualTo(2.0);
+        JsonNode one = results.get(1); // one run: every figure is that run
+        for (String field : List.of("min_s", "q1_s", "q3_s", "max_s")) {
+            assertThat(one.get(field).asDouble()).as(field).isEqualTo(1.0);
+        }
+        // The spread sits beside the median it spreads, in a fixed order.
+        assertThat(three.fieldNames()).toIterable().containsSubsequence("wall_s", "min_s", "q1_s", "q3_s", "max_s",
+                "cpu_s", "cpu_min_s", "cpu_q1_s", "cpu_q3_s", "cpu_max_s", "speedup", "runs");
+
+        Cell noRuns = new Cell("api", "virtual", 2, 2, 1.0, 0.01, null, List.of(), 1, 1.0);
+        JsonNode empty = new ObjectMapper().readTree(new JsonFormat().toString(new LabReport("now", 1, 1,
+                VerdictTest.TWO_CORES, List.of(noRuns), List.of()))).get("results").get(0);
+        assertThat(empty.get("min_s").isNull()).isTrue();
+        assertThat(empty.get("cpu_q3_s").isNull()).isTrue();
+    }
+
+    @Test
+    void theJsonOpensWithItsSchemaAndCarriesTheRunsContext() throws Exception {
+        RunContext context = new RunContext("0.1.0-SNAPSHOT", "05f2a00c1d2e", true, "2026-12-05T09:00Z",
+                List.of("lab", "--scale", "0.4"), List.of("matrix", "race"), List.of("cpu"),
+                List.of("sequential", "threads"), null, 0.4, 3, 1.0, "25.0.3+9-LTS", List.of("-Xmx1g"));
+        LabReport base = report();
+        LabReport report = new LabReport(base.date(), base.scale(), base.repeat(), base.machine(), base.results(),
+                base.verdicts(), Map.of(), context);
+        JsonNode json = new ObjectMapper().readTree(new JsonFormat().toString(report));
+        assertThat(json.fieldNames()).toIterable().startsWith("schema", "date", "scale", "repeat", "context",
+                "machine", "results", "verdicts");
+        assertThat(json.get("schema").asInt()).isEqualTo(LabReport.SCHEMA).isEqualTo(2);
+        JsonNode c = json.get("context");
+        assertThat(c.fieldNames()).toIterable().containsExactly("simul_version", "git_commit", "git_dirty", "date",
+                "arguments", "experiments", "workloads", "modes", "workers", "scale", "repeat", "warmup_s",
+                "jvm_version", "jvm_flags");
+        assertThat(c.get("simul_version").asText()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(c.get("git_commit").asText()).isEqualTo("05f2a00c1d2e");
+        assertThat(c.get("git_dirty").asBoolean()).isTrue();
+        assertThat(c.get("modes")).hasSize(2);
+        assertThat(c.get("workers").isNull()).isTrue();
+        assertThat(c.get("warmup_s").asDouble()).isEqualTo(1.0);
+        assertThat(c.get("jvm_flags").get(0).asText()).isEqualTo("-Xmx1g");
+        // A report made without a context (a format's test) still says its schema, and a null context.
+        JsonNode bare = new ObjectMapper().readTree(new JsonFormat().toString(base));
+        assertThat(bare.get("schema").asInt()).isEqualTo(2);
+        assertThat(bare.get("context").isNull()).isTrue();
+    }
+
+    @Test
     void aCellOfARunnerThatChoseCarriesItsDecisionAndTheOthersNull() throws Exception {
         List<Cell> cells = List.of(
                 new Cell("api", "virtual", 2, 2, 1.0, 0.01, null, List.of(), 1, 1.0),

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simul.runner.Handle;
+import dev.simul.runner.Mode;
 import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import dev.simul.loop.Async;
@@ -58,8 +59,39 @@ class DownloadsTest {
             downloads.tearDown();
         }
         assertThat(ourFolders()).isEqualTo(before);
-        assertThat(downloads.defaultWorkers(ThreadsMode.NAME)).isEqualTo(10);
-        assertThat(downloads.defaultWorkers(ProcessesMode.NAME)).isEqualTo(5);
+        assertThat(downloads.defaultWorkers(Runners.mode(ThreadsMode.NAME))).isEqualTo(10);
+        assertThat(downloads.defaultWorkers(Runners.mode(ProcessesMode.NAME))).isEqualTo(5);
+    }
+
+    /** A mode known by nothing but what it says of its workers. */
+    private static Mode mode(boolean processes, int defaultWorkers) {
+        return new Mode("unnamed", "a mode of no registry", 99) {
+            @Override
+            public int defaultWorkers() {
+                return defaultWorkers;
+            }
+
+            @Override
+            public boolean workerIsProcess() {
+                return processes;
+            }
+
+            @Override
+            public Runner create(int workers) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void theSeedsPoolsGoToModesByWhatTheirWorkersAreNotByName() {
+        Downloads downloads = new Downloads();
+        assertThat(downloads.defaultWorkers(mode(true, 2))).as("workers are processes: seed 003's 5").isEqualTo(5);
+        assertThat(downloads.defaultWorkers(mode(false, 2))).as("a pool of threads: its 10").isEqualTo(10);
+        assertThat(downloads.defaultWorkers(mode(false, Runner.UNBOUNDED))).as("no limit of its own: kept").isNull();
+        assertThat(downloads.defaultWorkers(Runners.mode(VirtualMode.NAME))).isNull();
+        assertThat(downloads.defaultWorkers(Runners.mode("auto"))).isNull();
+        assertThat(downloads.defaultWorkers(Runners.mode("cluster"))).isEqualTo(5);
     }
 
     /** Runs {@code body} with a standalone image server of {@code count} images on a loop thread of its own. */
