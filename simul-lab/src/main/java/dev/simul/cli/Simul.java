@@ -18,13 +18,22 @@ import picocli.CommandLine.ScopeType;
  * added, which loads the command's class and what its fields name. So only the subcommand the arguments name is
  * added ({@link #commandLine(String...)}); help, an unknown command or no command get them all.
  */
-@Command(name = "simul", mixinStandardHelpOptions = true, version = Simul.VERSION,
+@Command(name = "simul", mixinStandardHelpOptions = true, versionProvider = Simul.Version.class,
         description = "Concurrency and parallelism on the JVM: one task API over every execution model, and a lab"
                 + " that measures which model wins for which workload.")
 public final class Simul implements Callable<Integer> {
 
-    /** What --version prints. */
-    static final String VERSION = "simul 0.1.0";
+    /** What --version prints: the version Maven built, as the lab's JSON context records it. */
+    static final String VERSION = "simul " + java.util.Objects.requireNonNullElse(
+            dev.simul.lab.report.RunContext.builtVersion(), "(version unknown)");
+
+    /** Gives picocli {@link #VERSION}, which is known only at run time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {VERSION};
+        }
+    }
 
     /** Exit code for bad input. */
     static final int USAGE = 2;

@@ -65,7 +65,7 @@ public record RunContext(String simulVersion, String gitCommit, Boolean gitDirty
     }
 
     /** The version Maven wrote into {@code simul-version.properties} at build time, or null. */
-    static String builtVersion() {
+    public static String builtVersion() {
         try (InputStream in = RunContext.class.getResourceAsStream("simul-version.properties")) {
             if (in == null) {
                 return null;
