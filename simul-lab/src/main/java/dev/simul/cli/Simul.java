@@ -25,7 +25,7 @@ public final class Simul implements Callable<Integer> {
 
     /** What --version prints: the version Maven built, as the lab's JSON context records it. */
     static final String VERSION = "simul " + java.util.Objects.requireNonNullElse(
-            dev.simul.lab.report.RunContext.builtVersion(), "(version unknown)");
+            dev.simul.lab.Version.built(), "(version unknown)");
 
     /** Gives picocli {@link #VERSION}, which is known only at run time. */
     static final class Version implements CommandLine.IVersionProvider {

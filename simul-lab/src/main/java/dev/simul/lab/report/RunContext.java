@@ -59,25 +59,9 @@ public record RunContext(String simulVersion, String gitCommit, Boolean gitDirty
                                 List<String> workloads, List<String> modes, Integer workers, double scale,
                                 int repeat, double warmupS) {
         Git git = Git.of(codeFolder());
-        return new RunContext(builtVersion(), git.commit(), git.dirty(), date, arguments, experiments, workloads,
+        return new RunContext(dev.simul.lab.Version.built(), git.commit(), git.dirty(), date, arguments, experiments, workloads,
                 modes, workers, scale, repeat, warmupS, Runtime.version().toString(),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
-    }
-
-    /** The version Maven wrote into {@code simul-version.properties} at build time, or null. */
-    public static String builtVersion() {
-        try (InputStream in = RunContext.class.getResourceAsStream("simul-version.properties")) {
-            if (in == null) {
-                return null;
-            }
-            Properties p = new Properties();
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-            String version = p.getProperty("version");
-            // Unfiltered (an IDE that copies resources as they are): the placeholder is no version.
-            return version == null || version.isBlank() || version.startsWith("${") ? null : version;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** The folder of simul's classes: the jar's folder ({@code simul-lab/target}), or the class folder; or null. */
