@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
 /** {@code simul lab}: runs the seeds' experiments in every mode and prints which model wins, and why. */
 @Command(name = "lab", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
         description = {"Runs the experiments: the matrix (every (workload, mode) cell after a warm-up: median wall"
-                + " time, speedup against sequential and CPU time, then a verdict per workload computed from the"
-                + " numbers), and those that measure one of the seeds' claims each, with verdicts from the numbers.",
+                + " time and speedup against sequential, then a verdict per workload computed from the numbers,"
+                + " CPU time included), and those that measure one of the seeds' claims each, with verdicts from the"
+                + " numbers.",
                 "",
                 "The report fits 100 columns: a row per workload and a column per mode (more modes than fit go to"
                 + " a second table), a verdict per workload in three lines and, once, the notes they share;"

@@ -197,14 +197,15 @@ public record Verdict(String workload, String winner, Double speedup, String nat
      */
     private static String brief(String workload, List<Cell> row, Cell winner, Cell sequential, String nature,
                                 double busy, Machine machine, String seeds) {
-        List<String> sentences = new ArrayList<>();
+        // Each sentence in the order they matter, each as its forms to try, the fullest first.
+        List<List<String>> sentences = new ArrayList<>();
         String measured = sequential != null ? "the sequential run kept one core %.0f%% busy".formatted(busy * 100)
                 : "%.0f%% busy per worker".formatted(busy * 100);
         boolean won = winner != sequential;
         int cpus = machine.logicalCpus();
         int cap = Math.min(Math.min(winner.tasks(), winner.workers()), cpus);
         // What CPU-bound or I/O-bound implies is in the notes: the brief gives the measurement and the winner's part.
-        sentences.add(switch (nature) {
+        sentences.add(List.of(switch (nature) {
             case Workload.CPU_BOUND -> won
                     ? "CPU-bound: %s; %s kept %.1f of %d CPUs busy (%dx at most here)."
                             .formatted(measured, winner.mode(), winner.coresBusy(), cpus, cap)
@@ -216,13 +217,13 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                     : "I/O-bound: %s, yet no mode beat it: the waits did not overlap.".formatted(measured);
             default -> "Mixed: %s; %s overlapped computing and waiting, %.1f cores busy."
                     .formatted(measured, winner.mode(), winner.coresBusy());
-        });
+        }));
         if (!seeds.isEmpty()) {
-            sentences.add("The seeds call it " + seeds.substring(seeds.indexOf("call this job ") + 14));
+            sentences.add(List.of("The seeds call it " + seeds.substring(seeds.indexOf("call this job ") + 14)));
         }
         if (sequential != null) {
             List<String> slower = new ArrayList<>();
-            for (Cell c : row) {
+            for (Cell c : row.stream().sorted(Comparator.comparingDouble(Cell::wallS).reversed()).toList()) {
                 if (c == sequential || c.speedup() == null || c.speedup() >= 1 - TIE || is(c, Mode::otherJvms)) {
                     continue;
                 }
@@ -231,7 +232,14 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                         ? "+%.0f%% CPU".formatted((cpu - 1) * 100) : "same CPU: waited"));
             }
             if (!slower.isEmpty()) {
-                sentences.add("Slower than sequential: " + String.join(", ", slower) + ".");
+                // The slowest first; when they do not all fit, the slowest few and how many more.
+                List<String> forms = new ArrayList<>(List.of("Slower than sequential: " + String.join(", ", slower)
+                        + "."));
+                for (int k = slower.size() - 1; k >= 1; k--) {
+                    forms.add("Slower than sequential: %s and %d more.".formatted(
+                            String.join(", ", slower.subList(0, k)), slower.size() - k));
+                }
+                sentences.add(forms);
             }
         }
         Cell inJvm = fastestInThisJvm(row);
@@ -243,29 +251,31 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                 }
             }
             if (!away.isEmpty()) {
-                sentences.add("Other JVMs cost time over %s: %s (see notes).".formatted(inJvm.mode(),
-                        String.join(", ", away)));
+                sentences.add(List.of("Other JVMs cost time over %s: %s (see notes).".formatted(inJvm.mode(),
+                        String.join(", ", away))));
             }
         }
         for (Cell c : row) {
             if (c.decision() != null) {
                 String picked = c.decision().contains(":") ? c.decision().substring(0, c.decision().indexOf(':'))
                         : c.decision();
-                sentences.add("%s picked %s.".formatted(c.mode(), picked));
+                sentences.add(List.of("%s picked %s.".formatted(c.mode(), picked)));
             }
         }
         if (nature.equals(Workload.CPU_BOUND)) {
             for (Cell c : row) {
                 if (c != sequential && is(c, Mode::oneThread) && sequential != null && c.speedup() != null) {
-                    sentences.add("%s: %.2fx on its one thread.".formatted(c.mode(), c.speedup()));
+                    sentences.add(List.of("%s: %.2fx on its one thread.".formatted(c.mode(), c.speedup())));
                 }
             }
         }
-        String brief = sentences.getFirst();
-        for (String s : sentences.subList(1, sentences.size())) {
-            String longer = brief + " " + s;
-            if (lines(longer) <= BRIEF_LINES) {
-                brief = longer;
+        String brief = sentences.getFirst().getFirst();
+        for (List<String> forms : sentences.subList(1, sentences.size())) {
+            for (String form : forms) {
+                if (lines(brief + " " + form) <= BRIEF_LINES) {
+                    brief = brief + " " + form;
+                    break;
+                }
             }
         }
         return brief;

@@ -167,8 +167,8 @@ class VerdictTest {
                 withThreads("files", "loop", 1, 1.03, 0.90, 0.80, 7),
                 cell("files", "processes", 2, 2.0, 1.9, 0.80)), TWO_CORES, name -> null).getFirst();
         assertThat(v.brief()).isEqualTo("CPU-bound: the sequential run kept one core 77% busy; threads kept 1.5"
-                + " of 2 CPUs busy (2x at most here). Slower than sequential: virtual 0.85x (same CPU: waited), loop"
-                + " 0.78x (+45% CPU).");
+                + " of 2 CPUs busy (2x at most here). Slower than sequential: loop 0.78x (+45% CPU), virtual 0.85x"
+                + " (same CPU: waited).");
         assertThat(Verdict.lines(v.brief())).isLessThanOrEqualTo(Verdict.BRIEF_LINES);
         assertThat(v.why()).contains("only parallelism helps", "isolation"); // the long form, notes included
     }
