@@ -176,7 +176,9 @@ public final class TextFormat implements ReportFormat {
         StringBuilder out = new StringBuilder();
         out.append(bold("Verdicts")).append('\n');
         for (Verdict v : report.verdicts()) {
-            out.append(bold(v.headline())).append('\n');
+            // A headline with many ties can pass the width: its rest goes on lines indented deeper than the why.
+            Paragraph.wrap(v.headline(), WIDTH, Verdict.INDENT + Verdict.INDENT).lines()
+                    .forEach(line -> out.append(bold(line)).append('\n'));
             out.append(Paragraph.indented(explain ? v.why() : v.brief(), WIDTH, Verdict.INDENT));
             if (explain) {
                 out.append('\n');

@@ -227,6 +227,17 @@ class LabReportTest {
     }
 
     @Test
+    void aHeadlineWithManyTiesWrapsWithinTheWidth() {
+        List<Cell> cells = MODES.stream().map(m -> new Cell("countdown", m, 2, 10, m.equals("sequential") ? 0.75
+                : 0.38 + m.length() / 1000.0, 0.02, m.equals("sequential") ? 1.0 : 1.98, List.of(), 1, 1.0)).toList();
+        String text = new TextFormat(true, false).toString(new LabReport("now", 1, 3, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)));
+        assertThat(text).contains("tied within 5%");
+        assertThat(text.replaceAll("\u001b\\[[0-9;]*m", "").lines().filter(l -> l.length() > TextFormat.WIDTH)
+                .toList()).isEmpty();
+    }
+
+    @Test
     void notesAppearOnlyForTheModesMeasured() {
         List<Cell> cells = fullMatrix(List.of("sequential", "threads")).stream()
                 .filter(c -> c.workload().equals("cpu")).toList();
