@@ -38,4 +38,22 @@ public final class ClusterMode extends Mode {
     public Runner create(int workers) {
         return new ClusterRunner(ClusterRunner.Options.fromEnvironment().withWorkers(workers));
     }
+
+    /** True: the cluster's members. */
+    @Override
+    public boolean otherJvms() {
+        return true;
+    }
+
+    @Override
+    public String overhead() {
+        return "joining the cluster, and every task and result crossing Hazelcast's sockets and serialization";
+    }
+
+    @Override
+    public String note() {
+        return "The cluster's members are other JVMs: joining them, and every task and result crossing sockets and"
+                + " serialization, cost time. A cluster adds other machines' cores and outlives a member's death;"
+                + " it does not make one machine faster.";
+    }
 }

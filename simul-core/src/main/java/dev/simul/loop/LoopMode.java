@@ -24,4 +24,16 @@ public final class LoopMode extends Mode {
     public Runner create(int workers) {
         return new LoopRunner();
     }
+
+    /** True: the loop's thread runs every coroutine. */
+    @Override
+    public boolean oneThread() {
+        return true;
+    }
+
+    @Override
+    public String note() {
+        return "The loop runs every coroutine on one thread: concurrency (their waits overlap), not parallelism"
+                + " (their CPU work runs one task after another); blocking calls go to its helper threads.";
+    }
 }

@@ -30,4 +30,22 @@ public final class ProcessesMode extends Mode {
     public Runner create(int workers) {
         return new ProcessPool(workers);
     }
+
+    /** True: worker JVMs. */
+    @Override
+    public boolean otherJvms() {
+        return true;
+    }
+
+    @Override
+    public String overhead() {
+        return "starting worker JVMs and shipping every task and result between processes";
+    }
+
+    @Override
+    public String note() {
+        return "Worker processes cost more than threads on the JVM: each worker is a JVM to start and warm up, and"
+                + " every task and result is serialized between processes. On the JVM threads already compute in"
+                + " parallel; processes buy isolation (a crash, a leak or a hang stays in its worker), not speed.";
+    }
 }

@@ -21,4 +21,10 @@ public final class AutoMode extends Mode {
     public Runner create(int workers) {
         return new AutoRunner(workers);
     }
+
+    @Override
+    public String note() {
+        return "auto measures its first tasks, then picks platform threads (for computing) or virtual threads (for"
+                + " waiting) and how many; each verdict says what it picked.";
+    }
 }

@@ -63,6 +63,54 @@ public abstract class Mode {
     /** The worker count {@link Runners#of(String)} gives, or {@link Runner#UNBOUNDED}. */
     public abstract int defaultWorkers();
 
+    /*
+     * How the mode runs its tasks, in the terms a report explains measurements with (the lab's verdicts and their
+     * notes). Each method has the default of a pool of platform threads in this JVM; a mode overrides what differs,
+     * so that a new mode brings its own text and no report has to know it by name.
+     */
+
+    /**
+     * Whether every task runs on one thread ({@code sequential}, {@code loop}): at most concurrency (tasks taking
+     * turns at their waits), never parallelism, so CPU work runs one task after another.
+     */
+    public boolean oneThread() {
+        return false;
+    }
+
+    /**
+     * Whether the tasks run on virtual threads: the platform threads a run adds are then the JDK scheduler's (its
+     * carriers, and the stand-ins it starts for carriers blocked in the OS), not one per worker.
+     */
+    public boolean virtualThreads() {
+        return false;
+    }
+
+    /**
+     * Whether the tasks run in other JVMs, each with memory of its own: every task and result crosses a process
+     * boundary (serialized), and the JVMs must be started or joined first.
+     */
+    public boolean otherJvms() {
+        return false;
+    }
+
+    /**
+     * What running a task in this mode costs beyond running it on a thread of this JVM, as a phrase that completes
+     * "it took longer than threads: ..." ({@code "starting worker JVMs and shipping every task and result between
+     * processes"}); null when nothing (the default).
+     */
+    public String overhead() {
+        return null;
+    }
+
+    /**
+     * The mode's trade-off in a sentence or two, said once in a report's notes when the mode was measured: what it
+     * is good for and what it costs ({@code "The loop runs every coroutine on one thread: concurrency, not
+     * parallelism."}); null when there is nothing to say beyond {@link #description()} (the default).
+     */
+    public String note() {
+        return null;
+    }
+
     /**
      * Workers per available processor at most for a mode whose workers are processes ({@link #workerIsProcess()}):
      * each is a JVM of its own (tens of MB, and about a second of CPU to start) that wants a core; past a few per

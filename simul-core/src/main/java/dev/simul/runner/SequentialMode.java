@@ -20,4 +20,10 @@ public final class SequentialMode extends Mode {
     public Runner create(int workers) {
         return new SequentialRunner();
     }
+
+    /** True: every task runs on the submitting thread, one after another. */
+    @Override
+    public boolean oneThread() {
+        return true;
+    }
 }

@@ -20,4 +20,10 @@ public final class ThreadsMode extends Mode {
     public Runner create(int workers) {
         return new ThreadPoolRunner(workers);
     }
+
+    @Override
+    public String note() {
+        return "The JVM has no GIL: its threads run CPU work on every core at once, which CPython's threads"
+                + " cannot; on the JVM, threads are the answer to CPU-bound work too.";
+    }
 }

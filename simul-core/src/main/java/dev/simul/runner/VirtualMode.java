@@ -20,4 +20,16 @@ public final class VirtualMode extends Mode {
     public Runner create(int workers) {
         return new VirtualThreadRunner(workers);
     }
+
+    /** True: a virtual thread per task. */
+    @Override
+    public boolean virtualThreads() {
+        return true;
+    }
+
+    @Override
+    public String note() {
+        return "A virtual thread per task is cheap to start and to keep waiting, so many waits overlap; CPU work"
+                + " still runs on no more carrier threads than cores, and a blocking file write holds its carrier.";
+    }
 }

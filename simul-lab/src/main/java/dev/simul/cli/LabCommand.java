@@ -44,9 +44,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code simul lab}: runs the seeds' experiments in every mode and prints which model wins, and why. */
 @Command(name = "lab", mixinStandardHelpOptions = true, subcommands = CompareCommand.class,
-        description = "Runs the experiments: the matrix (every (workload, mode) cell after a warm-up: median wall"
-                + " time, speedup against sequential and CPU time, then a verdict per workload computed from the"
-                + " numbers), and those that measure one of the seeds' claims each, with verdicts from the numbers.")
+        description = {"Runs the experiments: the matrix (every (workload, mode) cell after a warm-up: median wall"
+                + " time and speedup against sequential, then a verdict per workload computed from the numbers,"
+                + " CPU time included), and those that measure one of the seeds' claims each, with verdicts from the"
+                + " numbers.",
+                "",
+                "The report fits 100 columns: a row per workload and a column per mode (more modes than fit go to"
+                + " a second table), a verdict per workload in three lines and, once, the notes they share;"
+                + " --explain gives each verdict in full. Colour and a progress line only on a terminal; NO_COLOR"
+                + " set to any non-empty value turns colour off. Without a terminal, stderr gets a line per measured cell."})
 final class LabCommand implements Callable<Integer> {
 
     /** Member JVMs the cluster mode's cell starts when no cluster is given and --workers says nothing. */
@@ -100,6 +106,11 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "simul",
             description = "the name of the cluster --cluster joins (default: ${DEFAULT-VALUE})")
     String clusterName;
+
+    @Option(names = "--explain",
+            description = "give each verdict's reasoning in full (what every mode's cell shows, the notes repeated"
+                    + " per workload) instead of three lines, and each cell's CPU time as cores busy")
+    boolean explain;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
@@ -191,7 +202,8 @@ final class LabCommand implements Callable<Integer> {
         LabReport report = new LabReport(date, scale, repeat, machine, cells,
                 Verdict.of(cells, machine, Workloads::of), findings, context);
         PrintWriter out = spec.commandLine().getOut();
-        new TextFormat().write(report, out);
+        // Colour for a person at a terminal only: never escape codes in a file or a pipe, nor with NO_COLOR set.
+        new TextFormat(Terminal.colour(Terminal.stdout(), System.getenv()), explain).write(report, out);
         out.flush();
         outputs().forEach((file, format) -> write(file, w -> format.write(report, w)));
         return 0;

@@ -2,20 +2,29 @@ package dev.simul.cli;
 
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.experiment.Lab;
+import dev.simul.lab.report.Verdict;
 import java.io.PrintWriter;
 
 /**
- * The lab's progress on stderr: on a terminal, one line rewritten in place; otherwise (a log, CI), one line per
- * measured cell, so that logs stay readable.
+ * The lab's progress on stderr: on a terminal, one line rewritten in place; otherwise (a log, CI), one plain line per
+ * measured cell ("simul lab: cpu on threads: 0.40 s (3 runs)") and per finished experiment, so that logs stay
+ * readable and carry no carriage returns.
  */
 final class ProgressLine implements Lab.Listener, AutoCloseable {
 
     private final PrintWriter err;
-    private final boolean terminal = System.console() != null && System.console().isTerminal();
+    private final boolean terminal;
     private int width;
 
+    /** Progress on {@code err}, rewritten in place if standard error is a terminal. */
     ProgressLine(PrintWriter err) {
+        this(err, Terminal.stderr());
+    }
+
+    /** Progress on {@code err}, rewritten in place if {@code terminal}, otherwise a plain line per cell. */
+    ProgressLine(PrintWriter err, boolean terminal) {
         this.err = err;
+        this.terminal = terminal;
     }
 
     @Override
@@ -29,7 +38,9 @@ final class ProgressLine implements Lab.Listener, AutoCloseable {
     @Override
     public void measured(Cell cell) {
         if (!terminal) {
-            err.printf("simul lab: %s on %s: median %.3f s%n", cell.workload(), cell.mode(), cell.wallS());
+            int runs = cell.runs().size();
+            err.printf("simul lab: %s on %s: %s (%d run%s)%n", cell.workload(), cell.mode(),
+                    Verdict.seconds(cell.wallS()), runs, runs == 1 ? "" : "s");
             err.flush();
         }
     }

@@ -466,7 +466,7 @@ class SimulTest {
                 "1", "--warmup", "0", "--scale", "0.002");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("starting 1 cluster member JVM on this machine");
-        assertThat(r.out()).containsPattern("cluster +\\| 1 ").contains("cpu: ");
+        assertThat(r.out()).contains("workers: sequential 1, cluster 1\n", "cpu: ");
     }
 
     @Test
@@ -505,9 +505,13 @@ class SimulTest {
         Path md = dir.resolve("lab.md");
         Result r = run("lab", "--workloads", "countdown,cpu", "--modes", "sequential,virtual", "--repeat", "2",
                 "--warmup", "0", "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString(),
-                "--markdown", md.toString());
+                "--markdown", md.toString(), "--explain");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("sequential |", "virtual    |", "countdown: ", "cpu: ");
+        assertThat(r.out()).contains("workload   sequential", "\ncountdown  ", "countdown: ", "cpu: ", "Cores busy")
+                .doesNotContain("\u001b");
+        assertThat(r.out().lines().filter(l -> l.length() > 100).toList()).isEmpty();
+        // Not a terminal: a plain line per cell on stderr, no line rewritten in place.
+        assertThat(r.err()).contains("simul lab: countdown on virtual: ").contains("(2 runs)\n").doesNotContain("\r");
         JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
         assertThat(results).hasSize(4);
         assertThat(results.get(0).get("workload").asText()).isEqualTo("countdown");

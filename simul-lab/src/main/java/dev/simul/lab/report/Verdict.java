@@ -1,19 +1,19 @@
 package dev.simul.lab.report;
 
-import dev.simul.cluster.ClusterMode;
-import dev.simul.runner.ThreadsMode;
-import dev.simul.runner.VirtualMode;
-import dev.simul.runner.SequentialMode;
-import dev.simul.process.ProcessesMode;
-import dev.simul.loop.LoopMode;
 import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.machine.Machine;
+import dev.simul.lab.text.Paragraph;
 import dev.simul.lab.workload.Workload;
+import dev.simul.runner.Mode;
+import dev.simul.runner.Runners;
+import dev.simul.runner.SequentialMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,16 +23,23 @@ import java.util.function.Function;
  * second). Near 1, the workload is CPU-bound and only parallelism (more cores at once) can speed it up; near 0, it
  * is I/O-bound: the time goes to waiting, and concurrency (overlapping the waits) speeds it up on any core count.
  *
+ * <p>What a mode is (one thread, virtual threads, other JVMs) and what it costs comes from its {@link Mode}, never
+ * from its name: a new mode brings its own text. Only the baseline of every speedup, {@code sequential}, is named.
+ * What holds for every workload (a mode's trade-off, how the nature is judged, runs too short to judge) is not in
+ * the verdicts' {@link #brief}: {@link #notes} says it once for the whole matrix.
+ *
  * @param workload   the workload
  * @param winner     the mode with the lowest median wall time
  * @param speedup    the winner's speedup against sequential, or null without a sequential cell
  * @param nature     "CPU-bound", "I/O-bound" or "mixed"
  * @param busy       CPU seconds per wall second of the run the nature was judged on
  * @param headline   who won and by how much
- * @param why        the reason, from the numbers
+ * @param why        the reason, from the numbers, in full: every mode's cell explained, notes included
+ * @param brief      the reason in at most {@link #BRIEF_LINES} lines of {@link Paragraph#WIDTH} columns (indented
+ *                   by two): the nature and what stands out in this workload's row, without the notes
  */
 public record Verdict(String workload, String winner, Double speedup, String nature, double busy, String headline,
-                      String why) {
+                      String why, String brief) {
 
     /** A sequential run busier than this is CPU-bound. */
     static final double CPU_BOUND_BUSY = 0.6;
@@ -44,6 +51,16 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     static final double MORE_CPU = 0.2;
     /** Two medians closer than this fraction are a tie on a shared, noisy machine. */
     static final double TIE = 0.05;
+    /** The brief's most lines, below its headline, in a terminal of {@link Paragraph#WIDTH} columns. */
+    public static final int BRIEF_LINES = 2;
+    /** How the brief's lines are indented under the headline. */
+    public static final String INDENT = "  ";
+
+    /** A verdict whose brief is its why in full, for verdicts made before briefs existed. */
+    public Verdict(String workload, String winner, Double speedup, String nature, double busy, String headline,
+                   String why) {
+        this(workload, winner, speedup, nature, busy, headline, why, why);
+    }
 
     /**
      * One verdict per workload, in the order the cells list them.
@@ -52,20 +69,75 @@ public record Verdict(String workload, String winner, Double speedup, String nat
      *                  is checked against the measurement, and its notes on the loop mode are added
      */
     public static List<Verdict> of(List<Cell> cells, Machine machine, Function<String, Workload> workloads) {
+        List<Verdict> verdicts = new ArrayList<>();
+        byWorkload(cells).forEach((workload, row) -> verdicts.add(judge(workload, row, machine,
+                workloads.apply(workload))));
+        return verdicts;
+    }
+
+    /**
+     * What the verdicts of {@code cells} have in common, said once: the trade-off of each measured mode that has
+     * one ({@link Mode#note()}), how the nature was judged, and which runs were too short to judge it well.
+     * Empty without cells.
+     */
+    public static List<String> notes(List<Cell> cells) {
+        List<String> notes = new ArrayList<>();
+        if (cells.isEmpty()) {
+            return notes;
+        }
+        Set<String> modes = new LinkedHashSet<>();
+        cells.forEach(c -> modes.add(c.mode()));
+        if (modes.contains(SequentialMode.NAME)) {
+            notes.add("CPU-bound or I/O-bound is judged from how busy the sequential run kept its one core: near"
+                    + " 100% it computes, and only parallelism (more cores at once) helps; near 0% it waits, and"
+                    + " concurrency (overlapping the waits) helps on any number of cores.");
+        }
+        for (String name : modes) {
+            Mode mode = mode(name);
+            if (mode != null && mode.note() != null) {
+                notes.add(mode.note());
+            }
+        }
+        List<String> shortRuns = new ArrayList<>();
+        byWorkload(cells).forEach((workload, row) -> {
+            Cell judged = cell(row, SequentialMode.NAME);
+            if (judged == null) {
+                judged = row.stream().min(Comparator.comparingDouble(Cell::wallS)).orElseThrow();
+            }
+            if (judged.wallS() < SHORT_RUN_S) {
+                shortRuns.add(workload);
+            }
+        });
+        if (!shortRuns.isEmpty()) {
+            notes.add(("Short runs (%s): under %.1f s, CPU time comes in 10 ms ticks and includes JIT compilation,"
+                    + " so the CPU-bound or I/O-bound call is rough; use a larger --scale.")
+                    .formatted(String.join(", ", shortRuns), SHORT_RUN_S));
+        }
+        return notes;
+    }
+
+    private static Map<String, List<Cell>> byWorkload(List<Cell> cells) {
         Map<String, List<Cell>> byWorkload = new LinkedHashMap<>();
         for (Cell cell : cells) {
             byWorkload.computeIfAbsent(cell.workload(), k -> new ArrayList<>()).add(cell);
         }
-        List<Verdict> verdicts = new ArrayList<>();
-        byWorkload.forEach((workload, row) -> verdicts.add(judge(workload, row, machine,
-                workloads.apply(workload))));
-        return verdicts;
+        return byWorkload;
+    }
+
+    /** The registered mode called {@code name}, or null for one not on the class path (a report read elsewhere). */
+    static Mode mode(String name) {
+        return Runners.modes().contains(name) ? Runners.mode(name) : null;
+    }
+
+    private static boolean is(Cell cell, java.util.function.Predicate<Mode> property) {
+        Mode mode = mode(cell.mode());
+        return mode != null && property.test(mode);
     }
 
     private static Verdict judge(String workload, List<Cell> row, Machine machine, Workload known) {
         List<Cell> ranked = row.stream().sorted(Comparator.comparingDouble(Cell::wallS)).toList();
         Cell winner = ranked.getFirst();
-        Cell sequential = row.stream().filter(c -> c.mode().equals(SequentialMode.NAME)).findFirst().orElse(null);
+        Cell sequential = cell(row, SequentialMode.NAME);
 
         StringBuilder headline = new StringBuilder(workload + ": " + winner.mode() + " wins");
         if (sequential != null && winner != sequential) {
@@ -101,27 +173,124 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
             default -> mixed(winner, busy, sequential != null);
         };
-        why += onTheLoop(row, nature, sequential, known);
+        why += onOneThread(row, nature, sequential, known);
         why += slowerThanSequential(row, sequential);
-        why += inProcesses(row);
-        why += inCluster(row);
+        why += inOtherJvms(row);
         why += choices(row);
+        String seeds = "";
         if (known != null && !known.expectedNature().equals(nature)) {
-            why += " The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
+            seeds = "The seeds call this job " + known.expectedNature() + "; measured here on the JVM, it is "
                     + nature + ".";
+            why += " " + seeds;
         }
         if (judged.wallS() < SHORT_RUN_S) {
             why += " These runs are short (under %.1f s): CPU time comes in 10 ms ticks and includes JIT compilation,"
                     .formatted(SHORT_RUN_S) + " so the CPU-bound or I/O-bound call is rough; use a larger --scale.";
         }
-        return new Verdict(workload, winner.mode(), winner.speedup(), nature, busy, headline.toString(), why);
+        String brief = brief(workload, row, winner, sequential, nature, busy, machine, seeds);
+        return new Verdict(workload, winner.mode(), winner.speedup(), nature, busy, headline.toString(), why, brief);
+    }
+
+    /**
+     * The why in at most {@link #BRIEF_LINES} lines: the nature first, then what stands out in the row, each
+     * sentence kept only if it still fits (a later, shorter one may); what every workload shares is in the notes.
+     */
+    private static String brief(String workload, List<Cell> row, Cell winner, Cell sequential, String nature,
+                                double busy, Machine machine, String seeds) {
+        // Each sentence in the order they matter, each as its forms to try, the fullest first.
+        List<List<String>> sentences = new ArrayList<>();
+        String measured = sequential != null ? "the sequential run kept one core %.0f%% busy".formatted(busy * 100)
+                : "%.0f%% busy per worker".formatted(busy * 100);
+        boolean won = winner != sequential;
+        int cpus = machine.logicalCpus();
+        int cap = Math.min(Math.min(winner.tasks(), winner.workers()), cpus);
+        // What CPU-bound or I/O-bound implies is in the notes: the brief gives the measurement and the winner's part.
+        sentences.add(List.of(switch (nature) {
+            case Workload.CPU_BOUND -> won
+                    ? "CPU-bound: %s; %s kept %.1f of %d CPUs busy (%dx at most here)."
+                            .formatted(measured, winner.mode(), winner.coresBusy(), cpus, cap)
+                    : "CPU-bound: %s, and no mode beat it: parallelism needs both cores and workers."
+                            .formatted(measured);
+            case Workload.IO_BOUND -> won
+                    ? "I/O-bound: %s; %s overlapped the waits, with %s of CPU in %s."
+                            .formatted(measured, winner.mode(), seconds(winner.cpuS()), seconds(winner.wallS()))
+                    : "I/O-bound: %s, yet no mode beat it: the waits did not overlap.".formatted(measured);
+            default -> "Mixed: %s; %s overlapped computing and waiting, %.1f cores busy."
+                    .formatted(measured, winner.mode(), winner.coresBusy());
+        }));
+        if (!seeds.isEmpty()) {
+            sentences.add(List.of("The seeds call it " + seeds.substring(seeds.indexOf("call this job ") + 14)));
+        }
+        if (sequential != null) {
+            List<String> slower = new ArrayList<>();
+            for (Cell c : row.stream().sorted(Comparator.comparingDouble(Cell::wallS).reversed()).toList()) {
+                if (c == sequential || c.speedup() == null || c.speedup() >= 1 - TIE || is(c, Mode::otherJvms)) {
+                    continue;
+                }
+                double cpu = sequential.cpuS() > 0 ? c.cpuS() / sequential.cpuS() : 1;
+                slower.add("%s %.2fx (%s)".formatted(c.mode(), c.speedup(), cpu > 1 + MORE_CPU
+                        ? "+%.0f%% CPU".formatted((cpu - 1) * 100) : "same CPU: waited"));
+            }
+            if (!slower.isEmpty()) {
+                // The slowest first; when they do not all fit, the slowest few and how many more.
+                List<String> forms = new ArrayList<>(List.of("Slower than sequential: " + String.join(", ", slower)
+                        + "."));
+                for (int k = slower.size() - 1; k >= 1; k--) {
+                    forms.add("Slower than sequential: %s and %d more.".formatted(
+                            String.join(", ", slower.subList(0, k)), slower.size() - k));
+                }
+                sentences.add(forms);
+            }
+        }
+        Cell inJvm = fastestInThisJvm(row);
+        if (inJvm != null) {
+            List<String> away = new ArrayList<>();
+            for (Cell c : row) {
+                if (is(c, Mode::otherJvms) && c.wallS() - inJvm.wallS() > TIE * inJvm.wallS()) {
+                    away.add("%s +%s".formatted(c.mode(), seconds(c.wallS() - inJvm.wallS())));
+                }
+            }
+            if (!away.isEmpty()) {
+                sentences.add(List.of("Other JVMs cost time over %s: %s (see notes).".formatted(inJvm.mode(),
+                        String.join(", ", away))));
+            }
+        }
+        for (Cell c : row) {
+            if (c.decision() != null) {
+                String picked = c.decision().contains(":") ? c.decision().substring(0, c.decision().indexOf(':'))
+                        : c.decision();
+                sentences.add(List.of("%s picked %s.".formatted(c.mode(), picked)));
+            }
+        }
+        if (nature.equals(Workload.CPU_BOUND)) {
+            for (Cell c : row) {
+                if (c != sequential && is(c, Mode::oneThread) && sequential != null && c.speedup() != null) {
+                    sentences.add(List.of("%s: %.2fx on its one thread.".formatted(c.mode(), c.speedup())));
+                }
+            }
+        }
+        String brief = sentences.getFirst().getFirst();
+        for (List<String> forms : sentences.subList(1, sentences.size())) {
+            for (String form : forms) {
+                if (lines(brief + " " + form) <= BRIEF_LINES) {
+                    brief = brief + " " + form;
+                    break;
+                }
+            }
+        }
+        return brief;
+    }
+
+    /** How many lines {@code text} takes wrapped under a headline. */
+    static int lines(String text) {
+        return (int) Paragraph.indented(text, Paragraph.WIDTH, INDENT).lines().count();
     }
 
     private static String cpuBound(Cell winner, Cell sequential, double busy, Machine machine) {
         int cpus = machine.logicalCpus();
         int cap = Math.min(Math.min(winner.tasks(), winner.workers()), cpus);
         String measured = busyPhrase(sequential != null, busy);
-        if (winner.mode().equals(SequentialMode.NAME)) {
+        if (winner == sequential) {
             return "CPU-bound (" + measured + "): computing, not waiting. No mode beat sequential: parallelism needs"
                     + " both cores and workers, and this machine has " + cpus + " logical CPU" + (cpus > 1 ? "s" : "")
                     + ".";
@@ -155,19 +324,27 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                 .formatted(measured, winner.mode(), winner.coresBusy());
     }
 
-    /** What the loop mode's cell shows, for a workload whose row has one. */
-    private static String onTheLoop(List<Cell> row, String nature, Cell sequential, Workload known) {
-        Cell loop = row.stream().filter(c -> c.mode().equals(LoopMode.NAME)).findFirst().orElse(null);
-        if (loop == null) {
-            return "";
+    /**
+     * What the cells of modes that run every task on one thread ({@link Mode#oneThread()}: the loop) show, the
+     * baseline aside; with what the workload says about such a mode, if anything.
+     */
+    private static String onOneThread(List<Cell> row, String nature, Cell sequential, Workload known) {
+        StringBuilder out = new StringBuilder();
+        for (Cell c : row) {
+            if (c == sequential || !is(c, Mode::oneThread)) {
+                continue;
+            }
+            String vs = sequential != null ? " (%.2fx sequential)".formatted(c.speedup()) : "";
+            String note = known != null && known.onTheLoop() != null ? " " + known.onTheLoop() : "";
+            if (nature.equals(Workload.CPU_BOUND) && note.isEmpty()) {
+                out.append(" %s took %s%s: its tasks share one thread, so CPU work runs one task after another;"
+                        .formatted(c.mode(), seconds(c.wallS()), vs) + " that is concurrency, not parallelism.");
+            } else {
+                out.append(" %s took %s%s on its one thread.".formatted(c.mode(), seconds(c.wallS()), vs))
+                        .append(note);
+            }
         }
-        String vs = sequential != null ? " (%.2fx sequential)".formatted(loop.speedup()) : "";
-        String note = known != null && known.onTheLoop() != null ? " " + known.onTheLoop() : "";
-        if (nature.equals(Workload.CPU_BOUND) && note.isEmpty()) {
-            return " The loop took %s%s: its coroutines share one thread, so CPU work runs one task after another;"
-                    .formatted(seconds(loop.wallS()), vs) + " coroutines give concurrency, not parallelism.";
-        }
-        return " The loop took %s%s on its one thread.".formatted(seconds(loop.wallS()), vs) + note;
+        return out.toString();
     }
 
     /**
@@ -196,12 +373,13 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                         .formatted(seconds(c.cpuS()), seconds(sequential.cpuS())));
             }
             int added = c.peakThreadsAdded();
-            if (c.mode().equals(VirtualMode.NAME) && added > 0) {
+            boolean virtual = is(c, Mode::virtualThreads);
+            if (virtual && added > 0) {
                 // Platform threads only: the scheduler's carriers, alive from the warm-up, and any it added.
                 out.append("; the JDK started up to %d platform thread%s beside its carriers, to stand in for virtual"
                         .formatted(added, added == 1 ? "" : "s") + " threads blocked in the OS (file I/O holds a"
                         + " carrier)");
-            } else if (!c.mode().equals(VirtualMode.NAME) && added > c.workers()) {
+            } else if (!virtual && added > c.workers()) {
                 out.append("; up to %d threads ran at once for its %d worker%s".formatted(added, c.workers(),
                         c.workers() == 1 ? "" : "s"));
             }
@@ -211,44 +389,49 @@ public record Verdict(String workload, String winner, Double speedup, String nat
     }
 
     /**
-     * What the processes mode's cell shows against threads: on the JVM both run CPU work in parallel, so the
-     * difference is the cost of worker JVMs (start-up, shipping tasks and results), the price of their isolation.
+     * What the cells of modes that run tasks in other JVMs ({@link Mode#otherJvms()}: processes, the cluster) show
+     * against the fastest mode that runs them in parallel in this JVM: on the JVM both run CPU work in parallel, so
+     * the difference is the cost of the other JVMs ({@link Mode#overhead()}), the price of what they buy
+     * ({@link Mode#note()}).
      */
-    private static String inProcesses(List<Cell> row) {
-        Cell processes = cell(row, ProcessesMode.NAME);
-        return processes == null ? "" : againstThreads(row, processes, "Worker processes", (" the cost of starting"
-                + " %d worker JVMs and shipping every task and result between processes. On the JVM threads already"
-                + " compute in parallel; processes buy isolation (a crash, a leak or a hang stays in its worker), not"
-                + " speed.").formatted(processes.workers()));
+    private static String inOtherJvms(List<Cell> row) {
+        Cell here = fastestInThisJvm(row);
+        if (here == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Cell c : row) {
+            Mode mode = mode(c.mode());
+            if (mode == null || !mode.otherJvms()) {
+                continue;
+            }
+            double extra = c.wallS() - here.wallS();
+            out.append(" %s (%d worker%s) took %s".formatted(c.mode(), c.workers(), c.workers() == 1 ? "" : "s",
+                    seconds(c.wallS())));
+            if (Math.abs(extra) <= TIE * here.wallS()) {
+                out.append(", level with %s (%s).".formatted(here.mode(), seconds(here.wallS())));
+            } else if (extra < 0) {
+                out.append(", %s less than %s (%s).".formatted(seconds(-extra), here.mode(), seconds(here.wallS())));
+            } else {
+                out.append(", %s more than %s".formatted(seconds(extra), here.mode()));
+                out.append(mode.overhead() != null ? ": the cost of " + mode.overhead() + "." : ".");
+                if (mode.note() != null) {
+                    out.append(' ').append(mode.note());
+                }
+            }
+        }
+        return out.toString();
     }
 
     /**
-     * What the cluster mode's cell shows against threads: its tasks run on other JVMs (other machines, given a
-     * cluster of them), so the difference is joining the cluster and every task and result crossing sockets.
+     * The fastest cell of a mode that runs tasks in parallel in this JVM (neither on one thread nor in other
+     * JVMs), the reference for what leaving the JVM costs; null when the row has none.
      */
-    private static String inCluster(List<Cell> row) {
-        Cell cluster = cell(row, ClusterMode.NAME);
-        return cluster == null ? "" : againstThreads(row, cluster, "The cluster's %d workers".formatted(
-                cluster.workers()), " joining the cluster, and every task and result crossing Hazelcast's sockets"
-                + " and serialization. A cluster adds other machines' cores and outlives a member's death; it does"
-                + " not make one machine faster.");
-    }
-
-    /** "{@code who} took ..., level with / less than / more than threads", with {@code why} it took more. */
-    private static String againstThreads(List<Cell> row, Cell cell, String who, String whyMore) {
-        Cell threads = cell(row, ThreadsMode.NAME);
-        if (threads == null) {
-            return "";
-        }
-        double extra = cell.wallS() - threads.wallS();
-        String took = " %s took %s".formatted(who, seconds(cell.wallS()));
-        if (Math.abs(extra) <= TIE * threads.wallS()) {
-            return took + ", level with threads (%s).".formatted(seconds(threads.wallS()));
-        }
-        if (extra < 0) {
-            return took + ", %s less than threads (%s).".formatted(seconds(-extra), seconds(threads.wallS()));
-        }
-        return took + ", %s more than threads:".formatted(seconds(extra)) + whyMore;
+    private static Cell fastestInThisJvm(List<Cell> row) {
+        return row.stream().filter(c -> {
+            Mode mode = mode(c.mode());
+            return mode != null && !mode.oneThread() && !mode.otherJvms();
+        }).min(Comparator.comparingDouble(Cell::wallS)).orElse(null);
     }
 
     /**

@@ -29,4 +29,13 @@ public final class Paragraph {
         }
         return out.append(line).append('\n').toString();
     }
+
+    /**
+     * {@code text} wrapped like {@link #wrap} within {@code width} columns, every line, the first too, starting with
+     * {@code indent}: a block under a heading. Ends with a newline.
+     */
+    public static String indented(String text, int width, String indent) {
+        return wrap(text, width - indent.length(), "").lines().map(line -> indent + line + "\n")
+                .collect(java.util.stream.Collectors.joining());
+    }
 }

@@ -151,7 +151,7 @@ class LabReportTest {
     }
 
     @Test
-    void aRowNamesTheWorkersOfEachWorkload() {
+    void theWorkersLineNamesEachModesUsualCountAndItsExceptions() {
         List<Cell> cells = List.of(
                 new Cell("cpu", "threads", 2, 4, 1.0, 1.0, null, List.of(), 1, 1.0),
                 new Cell("api", "threads", 2, 2, 1.0, 1.0, null, List.of(), 1, 1.0),
@@ -160,16 +160,185 @@ class LabReportTest {
                 new Cell("api", "virtual", 2, 2, 1.0, 1.0, null, List.of(), 1, 1.0));
         String text = new TextFormat().toString(new LabReport("now", 1, 1, VerdictTest.TWO_CORES, cells,
                 Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)));
-        assertThat(text).contains("threads | 2 (download 10) |", "virtual | 1 per task      |");
+        assertThat(text).contains("workers: threads 2 (download 10), virtual 1 per task\n");
     }
 
     @Test
-    void theMatrixHasARowPerModeAndAColumnPerWorkload() {
+    void theMatrixHasARowPerWorkloadAColumnPerModeAndStarsTheFastest() {
         String text = new TextFormat().toString(report());
-        assertThat(text).contains("mode       | workers | cpu: wall  speedup  cpu",
-                "sequential | 1       |", "threads    | 2       |", "1.00 s  2.00x  2.00 s",
+        assertThat(text).contains(
+                "workload  sequential      threads\n",
+                "cpu            2.00s  1.00s 2.00x*\n",
                 "cpu: threads wins, 2.00x sequential");
-        assertThat(text).contains("cpu  sequential " + "#".repeat(40) + " 2.00 s\n"
-                + "     threads    " + "#".repeat(20) + " 1.00 s\n");
+        // The bars line up under the numbers: each row scaled to its slowest mode.
+        assertThat(text).contains("cpu       ##########  ######\n");
+    }
+
+    // The modes and workloads of a default run, and figures like a 2-core machine's at scale 1.
+    static final List<String> MODES = List.of("sequential", "threads", "virtual", "loop", "auto", "processes",
+            "cluster");
+    static final List<String> WORKLOADS = List.of("cpu", "hash", "api", "files", "countdown", "download", "mixed");
+
+    /** A full-size matrix: every workload in every mode, slow enough (12.3 s) for the widest cells. */
+    static List<Cell> fullMatrix(List<String> modes) {
+        List<Cell> cells = new java.util.ArrayList<>();
+        for (int w = 0; w < WORKLOADS.size(); w++) {
+            double sequential = 12.3 + w;
+            boolean io = WORKLOADS.get(w).equals("api") || WORKLOADS.get(w).equals("countdown");
+            for (int m = 0; m < modes.size(); m++) {
+                String mode = modes.get(m);
+                double wall = mode.equals("sequential") ? sequential : sequential / (1.1 + m * 0.37) + (m > 4 ? 3 : 0);
+                double cpu = io ? 0.01 * wall : wall * (mode.equals("sequential") ? 1 : 1.8);
+                int workers = mode.equals("virtual") ? 50 : mode.equals("sequential") || mode.equals("loop") ? 1
+                        : WORKLOADS.get(w).equals("download") ? 10 : 2;
+                cells.add(new Cell(WORKLOADS.get(w), mode, workers, 50, wall, cpu, sequential / wall,
+                        List.of(new Measurement(wall, cpu)), 1, 1.0,
+                        mode.equals("auto") ? "virtual threads x unbounded: tasks waited 97% of their time" : null));
+            }
+        }
+        return cells;
+    }
+
+    /** The default experiments' findings (overheads, race) and scaling, from fixed numbers. */
+    static Map<String, Finding> findings() {
+        java.util.function.BiFunction<String, Double, dev.simul.lab.overheads.OverheadsFinding.Unit> unit =
+                (model, ns) -> new dev.simul.lab.overheads.OverheadsFinding.Unit(model, ns, ns / 20, 1L << 20, 5_000,
+                        "one hand-over of a park/unpark ping-pong between two threads (half a round trip)",
+                        "growth of this JVM's VmRSS (/proc/self/status) with 5,000 of them parked, no GC between:"
+                                + " the touched pages of their stacks and the JVM's per-thread structures");
+        var overheads = dev.simul.lab.overheads.OverheadsFinding.of(List.of(unit.apply("method_call", 3.6),
+                unit.apply("platform_thread", 1.5e6), unit.apply("virtual_thread", 22e3),
+                unit.apply("coroutine", 8e3), unit.apply("worker_process", 460e6)));
+        var race = new dev.simul.lab.race.RaceFinding(4, List.of(
+                new dev.simul.lab.race.RaceFinding.Case("threads", "no synchronization", 400_000, 151_619, 248_381L,
+                        36.8e6),
+                new dev.simul.lab.race.RaceFinding.Case("loop", "AsyncLock across await", 4_000, 4_000, 0L, 69.6e3),
+                new dev.simul.lab.race.RaceFinding.Case("processes", "static counter per JVM", 400_000, 0, null,
+                        null)),
+                List.of(200_000L, 200_000L), List.of("In worker processes, the tasks added 400,000 of 400,000 to"
+                        + " their JVMs' own copies of a static counter (in 2 worker JVMs: 200,000 + 200,000), and the"
+                        + " parent's copy still reads 0: each process has its separate memory (seed 004), so there is"
+                        + " nothing to race on, and nothing shared: results come back as messages."));
+        List<dev.simul.lab.scaling.ScalingFinding.Point> cpu = new java.util.ArrayList<>();
+        List<dev.simul.lab.scaling.ScalingFinding.Point> io = new java.util.ArrayList<>();
+        int[] workers = {1, 2, 4, 8, 16, 32, 64, 128, 256, 1024};
+        for (int i = 0; i < workers.length; i++) {
+            cpu.add(dev.simul.lab.scaling.ScalingFinding.Point.of(workers[i], 32, List.of(10.0 * Math.min(2, workers[i])),
+                    List.of((double) Math.min(2, workers[i]))));
+            io.add(dev.simul.lab.scaling.ScalingFinding.Point.of(workers[i], 1024, List.of(32.0 * workers[i]),
+                    List.of(0.01)));
+        }
+        var scaling = dev.simul.lab.scaling.ScalingFinding.of(2, 12.5, 3,
+                new dev.simul.lab.scaling.ScalingFinding.Curve("cpu", "hash chains of 1,000,000 SHA-256 rounds", cpu),
+                new dev.simul.lab.scaling.ScalingFinding.Curve("io", "sleeps of 30 ms", io), 0.03, 0.8);
+        Map<String, Finding> findings = new java.util.LinkedHashMap<>();
+        findings.put("overheads", overheads);
+        findings.put("race", race);
+        findings.put("scaling", scaling);
+        return findings;
+    }
+
+    static final dev.simul.lab.machine.Machine WIDE_MACHINE = new dev.simul.lab.machine.Machine(
+            "AMD EPYC 9654 96-Core Processor", 2, 96, 2, 384, 384, 1536L << 30, "Linux", "amd64",
+            "Eclipse Adoptium OpenJDK 64-Bit Server VM 25.0.3+9-LTS");
+
+    static LabReport fullReport(List<String> modes) {
+        List<Cell> cells = fullMatrix(modes);
+        return new LabReport("now", 1, 3, WIDE_MACHINE, cells, Verdict.of(cells, WIDE_MACHINE,
+                dev.simul.lab.workload.Workloads::of), findings());
+    }
+
+    @Test
+    void everyLineOfAFullDefaultReportFitsAHundredColumns() {
+        for (TextFormat format : List.of(new TextFormat(), new TextFormat(false, true))) {
+            String text = format.toString(fullReport(MODES));
+            assertThat(text.lines().filter(l -> l.length() > TextFormat.WIDTH).toList()).as(text).isEmpty();
+            // One table: seven modes fit, and the header names them all.
+            assertThat(text.lines().filter(l -> l.startsWith("workload ")).count())
+                    .isEqualTo(text.contains("Cores busy") ? 3 : 2);
+        }
+    }
+
+    @Test
+    void eachVerdictIsAHeadlineAndAtMostTwoLinesAndTheCommonNotesComeOnceAtTheEnd() {
+        LabReport report = fullReport(MODES);
+        String text = new TextFormat().toString(report);
+        for (Verdict v : report.verdicts()) {
+            int at = text.indexOf(v.headline() + "\n");
+            assertThat(at).as(v.headline()).isNotNegative();
+            List<String> after = text.substring(at).lines().skip(1).takeWhile(l -> l.startsWith("  ")).toList();
+            assertThat(after).as(v.headline()).hasSizeBetween(1, Verdict.BRIEF_LINES);
+        }
+        String processes = dev.simul.runner.Runners.mode("processes").note();
+        String gil = dev.simul.runner.Runners.mode("threads").note();
+        String notes = text.substring(text.indexOf("\nNotes\n"));
+        assertThat(text.replace("\n  ", " ")).containsOnlyOnce(processes).containsOnlyOnce(gil)
+                .containsOnlyOnce(dev.simul.runner.Runners.mode("cluster").note())
+                .containsOnlyOnce(dev.simul.runner.Runners.mode("loop").note())
+                .containsOnlyOnce("isolation");
+        assertThat(notes.replace("\n  ", " ")).contains(processes, gil);
+        assertThat(text).contains("--explain");
+    }
+
+    @Test
+    void aHeadlineWithManyTiesWrapsWithinTheWidth() {
+        List<Cell> cells = MODES.stream().map(m -> new Cell("countdown", m, 2, 10, m.equals("sequential") ? 0.75
+                : 0.38 + m.length() / 1000.0, 0.02, m.equals("sequential") ? 1.0 : 1.98, List.of(), 1, 1.0)).toList();
+        String text = new TextFormat(true, false).toString(new LabReport("now", 1, 3, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)));
+        assertThat(text).contains("tied within 5%");
+        assertThat(text.replaceAll("\u001b\\[[0-9;]*m", "").lines().filter(l -> l.length() > TextFormat.WIDTH)
+                .toList()).isEmpty();
+    }
+
+    @Test
+    void notesAppearOnlyForTheModesMeasured() {
+        List<Cell> cells = fullMatrix(List.of("sequential", "threads")).stream()
+                .filter(c -> c.workload().equals("cpu")).toList();
+        String text = new TextFormat().toString(new LabReport("now", 1, 3, VerdictTest.TWO_CORES, cells,
+                Verdict.of(cells, VerdictTest.TWO_CORES, name -> null)));
+        assertThat(text).doesNotContain("isolation", "Hazelcast", "cluster").contains("GIL");
+    }
+
+    @Test
+    void explainGivesEachVerdictsReasoningInFull() {
+        LabReport report = fullReport(MODES);
+        String text = new TextFormat(false, true).toString(report);
+        for (Verdict v : report.verdicts()) {
+            assertThat(text.replace("\n  ", " ")).contains(v.headline() + " " + v.why());
+        }
+        // The long form repeats the processes' note in every workload where they were slower, as before.
+        assertThat(text.replace("\n  ", " ").split("processes buy isolation", -1).length - 1)
+                .isGreaterThan(1);
+        assertThat(text).contains("Cores busy").doesNotContain("--explain gives");
+    }
+
+    @Test
+    void moreModesThanFitWrapByTableWithTheWorkloadColumnRepeated() {
+        List<String> modes = new java.util.ArrayList<>(MODES);
+        modes.addAll(List.of("extra-one", "extra-two", "extra-three"));
+        LabReport report = fullReport(modes);
+        String text = new TextFormat().toString(report);
+        assertThat(text.lines().filter(l -> l.length() > TextFormat.WIDTH).toList()).isEmpty();
+        List<String> headers = text.lines().filter(l -> l.startsWith("workload ")).toList();
+        assertThat(headers).hasSize(4); // the matrix and its bars, two tables each
+        assertThat(headers.get(0)).contains("sequential").doesNotContain("extra-three");
+        assertThat(headers.get(1)).contains("extra-three").doesNotContain("sequential");
+        // Every workload has a row in both tables.
+        for (String w : WORKLOADS) {
+            assertThat(text.lines().filter(l -> l.startsWith(w + " ")).count()).as(w).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void colourOnlyWhenAskedAndThenTheFastestCellAndTheHeadlinesAreBold() {
+        LabReport report = fullReport(MODES);
+        assertThat(new TextFormat().toString(report)).doesNotContain("\u001b");
+        assertThat(new TextFormat(false, true).toString(report)).doesNotContain("\u001b");
+        String coloured = new TextFormat(true, false).toString(report);
+        assertThat(coloured).contains("\u001b[1;32m", "\u001b[1m" + report.verdicts().getFirst().headline()
+                + "\u001b[0m");
+        // The escape codes take no columns: without them, the lines are the plain report's.
+        assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(new TextFormat().toString(report));
     }
 }

@@ -6,6 +6,7 @@ import dev.simul.lab.experiment.Cell;
 import dev.simul.lab.experiment.Measurement;
 import dev.simul.lab.machine.Machine;
 import dev.simul.lab.workload.Workloads;
+import dev.simul.runner.Runners;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,15 +41,18 @@ class VerdictTest {
                 cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
                 cell("cpu", "processes", 2, 1.3, 2.4, 2.0)), TWO_CORES, name -> null).getFirst();
         assertThat(slower.winner()).isEqualTo("threads");
-        assertThat(slower.why()).contains("Worker processes took 1.30 s, 0.30 s more than threads",
-                "starting 2 worker JVMs", "isolation");
+        assertThat(slower.why()).contains("processes (2 workers) took 1.30 s, 0.30 s more than threads: the cost"
+                + " of starting worker JVMs", "isolation");
+        // The brief leaves the why of processes to the notes, said once for every workload.
+        assertThat(slower.brief()).contains("Other JVMs cost time over threads: processes +0.30 s (see notes).")
+                .doesNotContain("isolation");
         Verdict level = Verdict.of(List.of(
                 cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
                 cell("cpu", "processes", 2, 1.02, 2.0, 2.0)), TWO_CORES, name -> null).getFirst();
-        assertThat(level.why()).contains("Worker processes took 1.02 s, level with threads (1.00 s)");
+        assertThat(level.why()).contains("processes (2 workers) took 1.02 s, level with threads (1.00 s)");
         Verdict alone = Verdict.of(List.of(cell("cpu", "processes", 2, 1.0, 2.0, 2.0)), TWO_CORES, name -> null)
                 .getFirst();
-        assertThat(alone.why()).doesNotContain("Worker processes took");
+        assertThat(alone.why()).doesNotContain("processes (2 workers) took");
     }
 
     /** A cell whose runs added {@code threads} threads at their peak. */
@@ -78,12 +82,13 @@ class VerdictTest {
         Verdict slower = Verdict.of(List.of(
                 cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
                 cell("cpu", "cluster", 2, 1.5, 2.6, 2.0)), TWO_CORES, name -> null).getFirst();
-        assertThat(slower.why()).contains("The cluster's 2 workers took 1.50 s, 0.50 s more than threads: joining",
+        assertThat(slower.why()).contains("cluster (2 workers) took 1.50 s, 0.50 s more than threads: the cost of"
+                        + " joining",
                 "serialization", "does not make one machine faster");
         Verdict faster = Verdict.of(List.of(
                 cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
                 cell("cpu", "cluster", 8, 0.5, 4.0, 2.0)), TWO_CORES, name -> null).getFirst();
-        assertThat(faster.why()).contains("The cluster's 8 workers took 0.50 s, 0.50 s less than threads (1.00 s).");
+        assertThat(faster.why()).contains("cluster (8 workers) took 0.50 s, 0.50 s less than threads (1.00 s).");
     }
 
     @Test
@@ -151,5 +156,56 @@ class VerdictTest {
         List<Verdict> verdicts = Verdict.of(List.of(
                 cell("b", "sequential", 1, 1, 1, 1), cell("a", "sequential", 1, 1, 1, 1)), TWO_CORES, name -> null);
         assertThat(verdicts).extracting(Verdict::workload).containsExactly("b", "a");
+    }
+
+    @Test
+    void theBriefIsTheNatureAndWhatStandsOutInAtMostTwoLines() {
+        Verdict v = Verdict.of(List.of(
+                cell("files", "sequential", 1, 0.80, 0.62, 0.80),
+                withThreads("files", "threads", 2, 0.42, 0.64, 0.80, 2),
+                withThreads("files", "virtual", 4, 0.94, 0.66, 0.80, 3),
+                withThreads("files", "loop", 1, 1.03, 0.90, 0.80, 7),
+                cell("files", "processes", 2, 2.0, 1.9, 0.80)), TWO_CORES, name -> null).getFirst();
+        assertThat(v.brief()).isEqualTo("CPU-bound: the sequential run kept one core 77% busy; threads kept 1.5"
+                + " of 2 CPUs busy (2x at most here). Slower than sequential: loop 0.78x (+45% CPU), virtual 0.85x"
+                + " (same CPU: waited).");
+        assertThat(Verdict.lines(v.brief())).isLessThanOrEqualTo(Verdict.BRIEF_LINES);
+        assertThat(v.why()).contains("only parallelism helps", "isolation"); // the long form, notes included
+    }
+
+    @Test
+    void theNotesComeFromTheModesMeasuredAndSayOnceWhatEveryWorkloadShares() {
+        List<Cell> cells = List.of(
+                cell("cpu", "sequential", 1, 2.0, 2.0, 2.0),
+                cell("cpu", "threads", 2, 1.0, 2.0, 2.0),
+                cell("cpu", "loop", 1, 2.0, 2.0, 2.0),
+                cell("api", "sequential", 1, 7.0, 0.01, 7.0),
+                cell("api", "threads", 2, 4.0, 0.02, 7.0),
+                cell("api", "loop", 1, 4.0, 0.02, 7.0));
+        List<String> notes = Verdict.notes(cells);
+        assertThat(notes).contains(Runners.mode("threads").note(), Runners.mode("loop").note())
+                .doesNotContain(Runners.mode("processes").note())
+                .noneMatch(n -> n.startsWith("Short runs"));
+        assertThat(notes.getFirst()).startsWith("CPU-bound or I/O-bound is judged from how busy the sequential run");
+        assertThat(Verdict.notes(List.of(cell("cpu", "sequential", 1, 0.2, 0.2, 0.2)))).last().asString()
+                .startsWith("Short runs (cpu): under 0.5 s");
+        assertThat(Verdict.notes(List.of())).isEmpty();
+    }
+
+    @Test
+    void everyModeSaysWhatItIsForTheVerdicts() {
+        assertThat(Runners.mode("loop").oneThread()).isTrue();
+        assertThat(Runners.mode("sequential").oneThread()).isTrue();
+        assertThat(Runners.mode("threads").oneThread()).isFalse();
+        assertThat(Runners.mode("virtual").virtualThreads()).isTrue();
+        assertThat(Runners.mode("processes").otherJvms()).isTrue();
+        assertThat(Runners.mode("cluster").otherJvms()).isTrue();
+        assertThat(Runners.mode("cluster").overhead()).contains("joining the cluster");
+        for (String name : Runners.modes()) {
+            String note = Runners.mode(name).note();
+            if (note != null) {
+                assertThat(note).as(name).doesNotContain("\n").endsWith(".");
+            }
+        }
     }
 }

@@ -14,6 +14,11 @@ class ParagraphTest {
     }
 
     @Test
+    void anIndentedBlockIndentsEveryLineAndKeepsWithinTheWidth() {
+        assertThat(Paragraph.indented("one two three four", 9, "  ")).isEqualTo("  one two\n  three\n  four\n");
+    }
+
+    @Test
     void figuresReadAsTheReportWritesThem() {
         assertThat(Figures.count(1_000_000)).isEqualTo("1,000,000");
         assertThat(Figures.bytes(612)).isEqualTo("612 B");
