@@ -251,6 +251,17 @@ final class Charts {
         return axis;
     }
 
+    /**
+     * Sets a logarithmic axis to whole decades around {@code min} to {@code max}, a little wider so that no
+     * marker is cut at the edge: its ticks (one per power of ten) then always show at least two numbers.
+     */
+    static LogAxis decades(LogAxis axis, double min, double max) {
+        double low = Math.pow(10, Math.floor(Math.log10(min)));
+        double high = Math.pow(10, Math.ceil(Math.log10(max)));
+        axis.setRange(Math.min(low, min / 1.4), Math.max(high, max * 1.4));
+        return axis;
+    }
+
     /** Attributes that only namespace the SVG: the HTML parser does that for inline SVG. */
     private static final Pattern NAMESPACES = Pattern.compile(" xmlns(:\\w+)?=(['\"])[^'\"]*\\2");
 

@@ -165,7 +165,11 @@ final class FindingSection {
             fitColours.add(FIT_2);
         }
         NumberAxis cpuY = new NumberAxis("tasks per second");
-        cpuY.setAutoRangeIncludesZero(true);
+        // The measured points set the scale; a law that outgrows them (Amdahl's, past the cores) leaves the top.
+        double highest = s.cpu().points().stream().flatMap(p -> p.runs().stream()).mapToDouble(Double::doubleValue)
+                .max().orElse(1);
+        highest = Math.max(highest, fit.uslThroughput().stream().mapToDouble(Double::doubleValue).max().orElse(1));
+        cpuY.setRange(0, highest * 1.25);
         String cpuSvg = Charts.svg(Charts.lines(measured(s.cpu()), List.of(Palette.of("threads")), cpuFits,
                 fitColours, workersAxis(), cpuY), HtmlFormat.NARROW, 360, id + "cpu",
                 "cpu throughput against workers: " + spoken(s.cpu()) + "; USL fit sigma "
@@ -179,7 +183,9 @@ final class FindingSection {
         XYSeriesCollection little = new XYSeriesCollection();
         little.addSeries(curve("Little: N / L", most, n -> n / io.latencyS()));
         String ioSvg = Charts.svg(Charts.lines(measured(s.io()), List.of(Palette.of("threads")), little,
-                List.of(FIT), workersAxis(), Charts.logAxis("tasks per second, log scale")), HtmlFormat.NARROW,
+                List.of(FIT), workersAxis(), Charts.decades(Charts.logAxis("tasks per second, log scale"),
+                Math.min(lowest(s.io()), io.littleThroughput().getFirst()),
+                Math.max(highest(s.io()), io.littleThroughput().getLast()))), HtmlFormat.NARROW,
                 360, id + "io", "io throughput against workers: " + spoken(s.io()) + "; Little's law N / L with L = "
                         + Figures.seconds(io.latencyS()));
         out.append(Html.figure(ioSvg, "Sleeping tasks (L = " + Figures.seconds(io.latencyS()) + " each): measured,"
@@ -240,14 +246,16 @@ final class FindingSection {
         out.append("<div class=\"grid\">");
         if (start.getSeriesCount() > 0) {
             out.append(Html.figure(Charts.svg(Charts.lines(start, startColours, null, List.of(),
-                    Charts.logAxis("units sleeping at once, log scale"), Charts.logAxis("seconds, log scale")),
+                    decades("units sleeping at once, log scale", start, true),
+                    decades("seconds, log scale", start, false)),
                     HtmlFormat.NARROW, 360, id + "start", "Time to start units, per model: "
                             + String.join("; ", spokenStart)), "Time to start them all, against how many"
                     + " (both axes logarithmic): a step per point, up to the largest that held."));
         }
         if (memory.getSeriesCount() > 0) {
             out.append(Html.figure(Charts.svg(Charts.lines(memory, memoryColours, null, List.of(),
-                    Charts.logAxis("units sleeping at once, log scale"), Charts.logAxis("bytes per unit, log scale")),
+                    decades("units sleeping at once, log scale", memory, true),
+                    decades("bytes per unit, log scale", memory, false)),
                     HtmlFormat.NARROW, 360, id + "memory", "Memory per unit, per model: "
                             + String.join("; ", spokenMemory)), "Memory per sleeping unit, against how many:"
                     + " what one more costs."));
@@ -294,6 +302,30 @@ final class FindingSection {
             series.add(n, law.applyAsDouble(n));
         }
         return series;
+    }
+
+    /** A logarithmic axis over whole decades around every x (or y) of {@code data}. */
+    private static LogAxis decades(String label, XYSeriesCollection data, boolean x) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int series = 0; series < data.getSeriesCount(); series++) {
+            for (int item = 0; item < data.getItemCount(series); item++) {
+                double v = x ? data.getXValue(series, item) : data.getYValue(series, item);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        return Charts.decades(Charts.logAxis(label), min, max);
+    }
+
+    private static double lowest(ScalingFinding.Curve curve) {
+        return curve.points().stream().flatMap(p -> p.runs().stream()).mapToDouble(Double::doubleValue).min()
+                .orElse(1);
+    }
+
+    private static double highest(ScalingFinding.Curve curve) {
+        return curve.points().stream().flatMap(p -> p.runs().stream()).mapToDouble(Double::doubleValue).max()
+                .orElse(1);
     }
 
     private static LogAxis workersAxis() {
