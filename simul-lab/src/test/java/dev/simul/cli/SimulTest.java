@@ -489,7 +489,7 @@ class SimulTest {
         assertThat(results.get(0).get("runs")).hasSize(2);
         assertThat(Files.readAllLines(csv)).hasSize(1 + 4 * 2);
         assertThat(Files.readString(md)).contains("| workload | sequential | virtual |", "| countdown |", "- **cpu:");
-        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("<svg id='w0'", "<svg id='w1'",
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"w0\"", "id=\"w1\"",
                 "<h3>countdown");
     }
 

@@ -2,15 +2,23 @@ package dev.simul.lab.report.html;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Paint;
 import java.awt.Rectangle;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
+import org.apache.batik.svggen.SVGGraphics2DIOException;
+import org.apache.batik.svggen.SVGIDGenerator;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
@@ -34,11 +42,12 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYDataset;
-import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.ViewBox;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
- * The page's charts: JFreeChart lays them out (axes, ticks, legends), JFreeSVG draws them as SVG, and this class
+ * The page's charts: JFreeChart lays them out (axes, ticks, legends), Batik's SVG generator draws them as SVG (a
+ * {@code Graphics2D} that writes SVG elements), and this class
  * gives them one look (the page's font, light grid lines, flat bars) and makes the SVG fit for inlining: scalable
  * ({@code viewBox}, no fixed size), accessible ({@code role="img"}, a {@code <title>}) and self-contained.
  *
@@ -268,22 +277,58 @@ final class Charts {
     /**
      * The chart as an inline {@code <svg>} element: sized by its {@code viewBox} (the page's CSS makes it as wide
      * as its column), with {@code role="img"} and {@code label} as its accessible name and {@code <title>}.
-     * Text stays text (searchable, and in the page's font through {@code font-family: inherit}); no font file,
-     * image or other reference goes in.
+     * Text stays text (searchable; the page's CSS sets its font); no font file, image or other reference goes in.
      *
      * @param id a prefix unique in the page: clip paths are referred to by id
      */
     static String svg(JFreeChart chart, int width, int height, String id, String label) {
-        SVGGraphics2D g = new SVGGraphics2D(width, height);
-        g.setDefsKeyPrefix(id + "-");
-        g.setFontFunction(family -> "inherit");
+        Document dom;
+        try {
+            dom = DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation()
+                    .createDocument(SVG_NAMESPACE, "svg", null);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser cannot make a document", e);
+        }
+        SVGGeneratorContext context = SVGGeneratorContext.createDefault(dom);
+        context.setComment(null);
+        context.setEmbeddedFontsOn(false);
+        context.setPrecision(3); // tenths of a pixel at most: a smaller page, the same picture
+        context.setIDGenerator(new SVGIDGenerator() {
+            @Override
+            public String generateID(String prefix) {
+                return id + "-" + super.generateID(prefix);
+            }
+        });
+        SVGGraphics2D g = new SVGGraphics2D(context, false);
+        g.setSVGCanvasSize(new Dimension(width, height));
         chart.draw(g, new Rectangle(0, 0, width, height));
-        String svg = g.getSVGElement(id, false, new ViewBox(0, 0, width, height), null, null);
-        svg = NAMESPACES.matcher(svg).replaceAll("");
-        int open = svg.indexOf('>') + 1;
-        return svg.substring(0, open - 1) + " role=\"img\" aria-label=\"" + Html.escape(label) + "\">"
-                + "<title>" + Html.escape(label) + "</title>" + svg.substring(open);
+        Element root = g.getRoot();
+        // The generator names its one <defs> "genericDefs" in every chart: ids must be unique in the page.
+        var defs = root.getElementsByTagName("defs");
+        for (int i = 0; i < defs.getLength(); i++) {
+            ((Element) defs.item(i)).setAttribute("id", id + "-defs" + (i == 0 ? "" : "-" + i));
+        }
+        root.removeAttribute("width");
+        root.removeAttribute("height");
+        root.setAttribute("viewBox", "0 0 " + width + " " + height);
+        root.setAttribute("id", id);
+        root.setAttribute("role", "img");
+        root.setAttribute("aria-label", label);
+        Element title = dom.createElementNS(SVG_NAMESPACE, "title");
+        title.setTextContent(label);
+        root.insertBefore(title, root.getFirstChild());
+        StringWriter out = new StringWriter();
+        try {
+            g.stream(root, out, false, false);
+        } catch (SVGGraphics2DIOException e) {
+            throw new IllegalStateException("cannot write the chart's SVG", e); // a StringWriter throws none
+        }
+        String svg = out.toString();
+        svg = svg.substring(svg.indexOf("<svg")); // no XML declaration inside HTML
+        return NAMESPACES.matcher(svg).replaceAll("");
     }
+
+    private static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
     /**
      * Bars in a colour per category, each with a whisker across its end and a label after it: the median and the

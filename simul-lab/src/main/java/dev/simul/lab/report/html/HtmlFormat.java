@@ -214,7 +214,7 @@ public final class HtmlFormat implements ReportFormat {
         int cpus = report.machine().logicalCpus();
         var chart = Charts.groupedBars(data, "cores busy (CPU seconds / wall second)", List.of(
                 Charts.marker(1, "one core"), Charts.marker(cpus, "all " + cpus + " logical CPUs")));
-        String svg = Charts.svg(chart, WIDE, 380, "cores", "Cores busy per workload and mode: "
+        String svg = Charts.svg(chart, WIDE, 380, "cores-chart", "Cores busy per workload and mode: "
                 + String.join("; ", spoken));
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, Map<String, Cell>> row : report.byWorkload().entrySet()) {
