@@ -65,8 +65,9 @@ final class Html {
         return out.append("</ul>\n").toString();
     }
 
-    /** A chart and its caption; the SVG carries its own accessible name. */
+    /** A chart and its caption, if any; the SVG carries its own accessible name, with the numbers. */
     static String figure(String svg, String caption) {
-        return "<figure>" + svg + "<figcaption>" + escape(caption) + "</figcaption></figure>\n";
+        return "<figure>" + svg + (caption == null ? "" : "<figcaption>" + escape(caption) + "</figcaption>")
+                + "</figure>\n";
     }
 }

@@ -117,6 +117,9 @@ public final class HtmlFormat implements ReportFormat {
                 + " bold.</p>\n");
         out.append(legend(modes)).append('\n');
         out.append(matrixTable(report, modes));
+        out.append("<p>Per workload: the verdict, and a bar per mode for its median wall time; the line across a"
+                + " bar's end spans the fastest to the slowest run, and after it comes the speedup against"
+                + " sequential.</p>\n");
         out.append("<div class=\"grid\">\n");
         Map<String, Verdict> verdicts = new java.util.HashMap<>();
         report.verdicts().forEach(v -> verdicts.put(v.workload(), v));
@@ -188,12 +191,30 @@ public final class HtmlFormat implements ReportFormat {
                     ? verdict.headline().substring(workload.length() + 2) : verdict.headline();
             out.append("<p class=\"headline\">").append(Html.escape(headline)).append("</p>");
         }
-        out.append(Html.figure(svg, "Median wall time per mode; the line across a bar's end spans the fastest to"
-                + " the slowest run; after it, the speedup against sequential."));
+        out.append(Html.figure(svg, null));
         if (verdict != null) {
-            out.append("<p class=\"why\">").append(Html.escape(verdict.why())).append("</p>");
+            out.append(why(verdict.why()));
         }
         return out.append("</article>\n").toString();
+    }
+
+    /** Sentences of a verdict shown before "more": what it was and who won; the rest is in a fold. */
+    static final int SHOWN_SENTENCES = 2;
+
+    /** A sentence ends at a full stop before a capital: "0.5 s" and "(0.98x sequential)." do not end one. */
+    private static final java.util.regex.Pattern SENTENCE_END = java.util.regex.Pattern.compile(
+            "(?<=[.!?])\\s+(?=[A-Z])");
+
+    /** A verdict's why: its first sentences, then the rest behind a "more" that opens without a script. */
+    static String why(String why) {
+        String[] sentences = SENTENCE_END.split(why.strip());
+        if (sentences.length <= SHOWN_SENTENCES + 1) {
+            return "<p class=\"why\">" + Html.escape(why.strip()) + "</p>";
+        }
+        String shown = String.join(" ", java.util.Arrays.copyOfRange(sentences, 0, SHOWN_SENTENCES));
+        String rest = String.join(" ", java.util.Arrays.copyOfRange(sentences, SHOWN_SENTENCES, sentences.length));
+        return "<p class=\"why\">" + Html.escape(shown) + "</p><details class=\"why\"><summary>more</summary><p>"
+                + Html.escape(rest) + "</p></details>";
     }
 
     /**

@@ -54,7 +54,7 @@ class HtmlFormatTest {
     @Test
     void theSvgHasNoFontsNoImagesAndUniqueIds() {
         assertThat(PAGE).doesNotContain("<image", "<font", "font-face", "xmlns", "xlink:href");
-        assertThat(PAGE).contains("figure svg * { font-family: inherit; }");
+        assertThat(PAGE).contains("figure svg, figure svg * { font-family: inherit; }");
         List<String> ids = Pattern.compile("\\sid=\"([^\"]+)\"").matcher(PAGE).results().map(r -> r.group(1))
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().contains("w0", "w0-defs", "cores-chart");
@@ -84,6 +84,15 @@ class HtmlFormatTest {
         String page = new HtmlFormat().toString(new LabReport("now", 1, 1, SampleReport.MACHINE, List.of(),
                 List.of(), Map.of("race", SampleReport.findings().get("race"))));
         assertThat(page).contains("experiment-race").doesNotContain("id=\"matrix\"", "<svg");
+    }
+
+    @Test
+    void aLongVerdictShowsTwoSentencesAndFoldsTheRest() {
+        assertThat(HtmlFormat.why("CPU-bound (100% busy). It took 0.5 s (0.98x sequential). Then more."))
+                .isEqualTo("<p class=\"why\">CPU-bound (100% busy). It took 0.5 s (0.98x sequential). Then more.</p>");
+        assertThat(HtmlFormat.why("One. Two at 1.5 s. Three. Four & <five>."))
+                .isEqualTo("<p class=\"why\">One. Two at 1.5 s.</p><details class=\"why\"><summary>more</summary>"
+                        + "<p>Three. Four &amp; &lt;five&gt;.</p></details>");
     }
 
     @Test
