@@ -46,6 +46,7 @@ final class FindingSection {
         return "experiment-" + name.replaceAll("[^A-Za-z0-9_-]", "-");
     }
 
+    /** The section: a title, the finding's charts and tables (or its printed text), then its verdicts. */
     String render(Finding finding) {
         String title;
         String body;
