@@ -51,16 +51,10 @@ import org.w3c.dom.Element;
  * gives them one look (the page's font, light grid lines, flat bars) and makes the SVG fit for inlining: scalable
  * ({@code viewBox}, no fixed size), accessible ({@code role="img"}, a {@code <title>}) and self-contained.
  *
- * <p>Charts are drawn headless: the lab runs on servers and in CI, where there is no display.
+ * <p>Charts are drawn headless ({@link HtmlFormat} says so before any of them): the lab runs on servers and in CI,
+ * where there is no display.
  */
 final class Charts {
-
-    static {
-        // Before the first AWT class loads; a JVM started with a display keeps it (nothing here needs one).
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     private Charts() {
     }

@@ -28,6 +28,14 @@ import org.jfree.data.category.DefaultCategoryDataset;
  */
 public final class HtmlFormat implements ReportFormat {
 
+    static {
+        // Charts are drawn without a display (servers, CI): say so before the first chart touches AWT. A JVM
+        // started with the property set either way keeps it.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
     /** The widths the charts are drawn at: the page scales them down, never up past its column. */
     static final int WIDE = 1000;
     static final int NARROW = 560;
