@@ -4,13 +4,22 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Paint;
 import java.awt.Rectangle;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -21,12 +30,15 @@ import org.apache.batik.svggen.SVGGraphics2DIOException;
 import org.apache.batik.svggen.SVGIDGenerator;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -36,12 +48,15 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYDataset;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -94,7 +109,7 @@ final class Charts {
     }
 
     /** A chart of {@code plot} in the page's look, with a legend at the bottom when asked for. */
-    static JFreeChart chart(org.jfree.chart.plot.Plot plot, boolean legend) {
+    static JFreeChart chart(Plot plot, boolean legend) {
         JFreeChart chart = new JFreeChart(null, REGULAR, plot, legend);
         THEME.apply(chart);
         plot.setOutlineVisible(false);
@@ -125,21 +140,18 @@ final class Charts {
         ValueAxis axis;
         SpreadRenderer renderer = new SpreadRenderer(colours, whiskers, labels);
         if (log) {
-            LogAxis logAxis = new LogAxis(axisLabel);
-            logAxis.setBase(10);
-            logAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
-            logAxis.setMinorTickMarksVisible(false);
-            double min = java.util.Arrays.stream(values).filter(v -> v > 0).min().orElse(1);
-            double max = java.util.Arrays.stream(values).max().orElse(10);
+            LogAxis logAxis = logAxis(axisLabel);
+            double min = Arrays.stream(values).filter(v -> v > 0).min().orElse(1);
+            double max = Arrays.stream(values).max().orElse(10);
             double floor = Math.pow(10, Math.floor(Math.log10(min)));
-            // Bars start at the power of ten below the smallest; the top leaves room for the labels.
+            // Bars start at the power of ten below the smallest (a log axis has no zero); a decade more at the top
+            // leaves room for the labels.
             logAxis.setRange(floor, Math.pow(10, Math.ceil(Math.log10(max)) + 1));
-            logAxis.setNumberFormatOverride(new SiFormat());
             renderer.setBase(floor);
             axis = logAxis;
         } else {
             NumberAxis numberAxis = new NumberAxis(axisLabel);
-            double end = java.util.Arrays.stream(values).max().orElse(1);
+            double end = Arrays.stream(values).max().orElse(1);
             for (double[] w : whiskers == null ? new double[0][] : whiskers) {
                 end = w == null ? end : Math.max(end, w[1]);
             }
@@ -153,7 +165,7 @@ final class Charts {
         categoryAxis.setUpperMargin(0.04);
         CategoryPlot plot = new CategoryPlot(data, categoryAxis, axis, renderer);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
-        plot.setRangeAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_LEFT);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         plot.setDomainGridlinesVisible(false);
         JFreeChart chart = chart(plot, false);
         categoryAxis.setTickLabelFont(REGULAR);
@@ -186,7 +198,7 @@ final class Charts {
         CategoryPlot plot = new CategoryPlot(data, categoryAxis, axis, renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
         for (ValueMarker marker : markers) {
-            plot.addRangeMarker(marker, org.jfree.chart.ui.Layer.FOREGROUND);
+            plot.addRangeMarker(marker, Layer.FOREGROUND);
         }
         JFreeChart chart = chart(plot, true);
         // After the theme, which sets its own series colours.
@@ -207,7 +219,7 @@ final class Charts {
         marker.setLabelFont(SMALL);
         marker.setLabelPaint(MUTED);
         marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-        marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         return marker;
     }
@@ -217,13 +229,13 @@ final class Charts {
      * whiskers), fitted ones as dashed lines without markers.
      *
      * @param measured    series drawn with markers, a colour each; whiskers when it is a
-     *                    {@link org.jfree.data.xy.YIntervalSeriesCollection}
+     *                    {@link YIntervalSeriesCollection}
      * @param fitted      series drawn as dashed lines, or null
      * @param fitColours  a colour per fitted series
      */
     static JFreeChart lines(XYDataset measured, List<Color> colours, XYDataset fitted, List<Color> fitColours,
                             ValueAxis x, ValueAxis y) {
-        XYLineAndShapeRenderer points = measured instanceof org.jfree.data.xy.YIntervalSeriesCollection
+        XYLineAndShapeRenderer points = measured instanceof YIntervalSeriesCollection
                 ? new XYErrorRenderer() : new XYLineAndShapeRenderer(true, true);
         if (points instanceof XYErrorRenderer errors) {
             errors.setDrawXError(false);
@@ -242,7 +254,7 @@ final class Charts {
         for (int i = 0; i < colours.size(); i++) {
             points.setSeriesPaint(i, colours.get(i));
             points.setSeriesStroke(i, new BasicStroke(2f));
-            points.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-4, -4, 8, 8));
+            points.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
         }
         for (int i = 0; i < fitColours.size(); i++) {
             fits.setSeriesPaint(i, fitColours.get(i));
@@ -261,7 +273,7 @@ final class Charts {
     static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
-        axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+        axis.setTickUnit(new NumberTickUnit(1));
         axis.setMinorTickMarksVisible(false);
         axis.setNumberFormatOverride(new SiFormat());
         return axis;
@@ -389,27 +401,27 @@ final class Charts {
                 String text = labels.apply(column);
                 g2.setFont(SMALL);
                 g2.setPaint(INK);
-                java.awt.FontMetrics metrics = g2.getFontMetrics();
+                FontMetrics metrics = g2.getFontMetrics();
                 g2.drawString(text, (float) (end + 6), (float) (middle + metrics.getAscent() / 2.0 - 1));
             }
         }
     }
 
     /** Numbers as 1, 10, 100, 1k, 10k, 1M, 1G: the ticks of a logarithmic axis. */
-    static final class SiFormat extends java.text.NumberFormat {
+    static final class SiFormat extends NumberFormat {
 
         @Override
-        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+        public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
             return to.append(si(number));
         }
 
         @Override
-        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+        public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
             return to.append(si(number));
         }
 
         @Override
-        public Number parse(String source, java.text.ParsePosition pos) {
+        public Number parse(String source, ParsePosition pos) {
             throw new UnsupportedOperationException("for ticks only");
         }
 
@@ -422,10 +434,10 @@ final class Charts {
                 i++;
             }
             if (i == 0 && x < 1 && x > 0) {
-                return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(2)).stripTrailingZeros()
+                return BigDecimal.valueOf(v).round(new MathContext(2)).stripTrailingZeros()
                         .toPlainString();
             }
-            String n = x == Math.rint(x) ? Long.toString((long) x) : String.format(java.util.Locale.ROOT, "%.1f", x);
+            String n = x == Math.rint(x) ? Long.toString((long) x) : String.format(Locale.ROOT, "%.1f", x);
             return (v < 0 ? "-" : "") + n + prefixes[i];
         }
     }

@@ -11,7 +11,9 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.ToDoubleFunction;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.data.xy.XYSeries;
@@ -113,8 +115,8 @@ final class FindingSection {
 
     /** One of the overheads' charts: a bar per model on a logarithmic axis, each labelled with its value. */
     private String logBars(String key, List<OverheadsFinding.Unit> units,
-                           java.util.function.ToDoubleFunction<OverheadsFinding.Unit> value, String axis,
-                           java.util.function.DoubleFunction<String> format, String caption) {
+                           ToDoubleFunction<OverheadsFinding.Unit> value, String axis,
+                           DoubleFunction<String> format, String caption) {
         List<OverheadsFinding.Unit> shown = units.stream().filter(u -> value.applyAsDouble(u) > 0).toList();
         if (shown.isEmpty()) {
             return "";

@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -129,7 +133,7 @@ public final class HtmlFormat implements ReportFormat {
                 + " bar's end spans the fastest to the slowest run, and after it comes the speedup against"
                 + " sequential.</p>\n");
         out.append("<div class=\"grid\">\n");
-        Map<String, Verdict> verdicts = new java.util.HashMap<>();
+        Map<String, Verdict> verdicts = new HashMap<>();
         report.verdicts().forEach(v -> verdicts.put(v.workload(), v));
         int n = 0;
         for (Map.Entry<String, Map<String, Cell>> row : report.byWorkload().entrySet()) {
@@ -210,7 +214,7 @@ public final class HtmlFormat implements ReportFormat {
     static final int SHOWN_SENTENCES = 2;
 
     /** A sentence ends at a full stop before a capital: "0.5 s" and "(0.98x sequential)." do not end one. */
-    private static final java.util.regex.Pattern SENTENCE_END = java.util.regex.Pattern.compile(
+    private static final Pattern SENTENCE_END = Pattern.compile(
             "(?<=[.!?])\\s+(?=[A-Z])");
 
     /** A verdict's why: its first sentences, then the rest behind a "more" that opens without a script. */
@@ -219,8 +223,8 @@ public final class HtmlFormat implements ReportFormat {
         if (sentences.length <= SHOWN_SENTENCES + 1) {
             return "<p class=\"why\">" + Html.escape(why.strip()) + "</p>";
         }
-        String shown = String.join(" ", java.util.Arrays.copyOfRange(sentences, 0, SHOWN_SENTENCES));
-        String rest = String.join(" ", java.util.Arrays.copyOfRange(sentences, SHOWN_SENTENCES, sentences.length));
+        String shown = String.join(" ", Arrays.copyOfRange(sentences, 0, SHOWN_SENTENCES));
+        String rest = String.join(" ", Arrays.copyOfRange(sentences, SHOWN_SENTENCES, sentences.length));
         return "<p class=\"why\">" + Html.escape(shown) + "</p><details class=\"why\"><summary>more</summary><p>"
                 + Html.escape(rest) + "</p></details>";
     }
@@ -276,6 +280,6 @@ public final class HtmlFormat implements ReportFormat {
 
     /** A number without trailing zeros ({@code 0.3}, {@code 1}). */
     static String plain(double d) {
-        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 }
