@@ -41,7 +41,8 @@ final class Html {
         }
         out.append("<thead><tr>");
         for (int i = 0; i < header.size(); i++) {
-            out.append(i < textColumns ? "<th scope=\"col\">" : "<th scope=\"col\" class=\"num\">").append(escape(header.get(i)))
+            out.append(i < textColumns ? "<th scope=\"col\">" : "<th scope=\"col\" class=\"num\">")
+                    .append(escape(header.get(i)))
                     .append("</th>");
         }
         out.append("</tr></thead><tbody>");

@@ -58,7 +58,8 @@ public final class HtmlFormat implements ReportFormat {
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>simul lab, " + Html.escape(report.date()) + "</title>\n"
                 + "<style>\n" + css() + "</style>\n</head>\n<body>\n");
-        out.write("<header><h1>simul lab</h1><p class=\"meta\">" + Html.escape("%s · scale %s · median of %d run%s per cell"
+        out.write("<header><h1>simul lab</h1><p class=\"meta\">"
+                + Html.escape("%s · scale %s · median of %d run%s per cell"
                 .formatted(report.date(), plain(report.scale()), report.repeat(), report.repeat() == 1 ? "" : "s"))
                 + "</p>\n" + contents(report) + "</header>\n<main>\n");
         out.write(machine(report));

@@ -70,7 +70,8 @@ class HtmlFormatBrowserTest {
 
     @BeforeAll
     static void findChromium() {
-        boolean skip = "1".equals(System.getenv("SIMUL_NO_BROWSER")) || "1".equals(System.getProperty("simul.noBrowser"));
+        boolean skip = "1".equals(System.getenv("SIMUL_NO_BROWSER"))
+                || "1".equals(System.getProperty("simul.noBrowser"));
         Assumptions.assumeFalse(skip, "SIMUL_NO_BROWSER=1: the page is not opened in a browser");
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser")) {

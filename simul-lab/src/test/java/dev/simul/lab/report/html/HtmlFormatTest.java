@@ -62,7 +62,8 @@ class HtmlFormatTest {
 
     @Test
     void itShowsTheMachineTheMatrixAndTheVerdicts() {
-        assertThat(PAGE).contains("<dt>CPU model</dt><dd>Test CPU @ 2.0GHz</dd>", "<dt>Thread(s) per core</dt><dd>1</dd>");
+        assertThat(PAGE).contains("<dt>CPU model</dt><dd>Test CPU @ 2.0GHz</dd>",
+                "<dt>Thread(s) per core</dt><dd>1</dd>");
         assertThat(PAGE).contains("<td class=\"num best\">1.02 s<small>1.96x</small></td>");
         assertThat(PAGE).contains("<span class=\"badge\">CPU-bound</span>", "<span class=\"badge\">I/O-bound</span>",
                 "<p class=\"headline\">virtual wins, 16.00x sequential");
