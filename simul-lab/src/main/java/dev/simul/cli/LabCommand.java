@@ -20,6 +20,7 @@ import dev.simul.lab.report.ReportFormat;
 import dev.simul.lab.report.RunContext;
 import dev.simul.lab.report.TextFormat;
 import dev.simul.lab.report.Verdict;
+import dev.simul.lab.report.html.HtmlFormat;
 import dev.simul.lab.workload.Downloads;
 import dev.simul.lab.workload.Workload;
 import dev.simul.lab.workload.Workloads;
@@ -122,6 +123,12 @@ final class LabCommand implements Callable<Integer> {
             description = "also write the matrix and its verdicts as Markdown, for pasting into docs")
     Path markdown;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write the report as one self-contained HTML page: the machine, a chart per workload"
+                    + " (wall time per mode, the spread of the runs, the speedup), the cores busy, the verdicts and a"
+                    + " section with charts per experiment; it opens offline, on a phone and in print")
+    Path html;
+
     /** Lists the experiments and workloads below the help of {@code lab}: they are known once their classes load. */
     static void addFooter(CommandLine lab) {
         List<String> lines = new ArrayList<>();
@@ -166,9 +173,13 @@ final class LabCommand implements Callable<Integer> {
         OutputFile.check(spec, "--json", json);
         OutputFile.check(spec, "--csv", csv);
         OutputFile.check(spec, "--markdown", markdown);
+        OutputFile.check(spec, "--html", html);
         Options.checkDistinct(spec, json, "--json", csv, "--csv");
         Options.checkDistinct(spec, json, "--json", markdown, "--markdown");
         Options.checkDistinct(spec, csv, "--csv", markdown, "--markdown");
+        Options.checkDistinct(spec, html, "--html", json, "--json");
+        Options.checkDistinct(spec, html, "--html", csv, "--csv");
+        Options.checkDistinct(spec, html, "--html", markdown, "--markdown");
 
         List<Workload> chosen = workloads.stream().distinct().map(Workloads::of).toList();
         if (imageServer != null) {
@@ -298,6 +309,9 @@ final class LabCommand implements Callable<Integer> {
         }
         if (csv != null) {
             files.put(csv, new CsvFormat());
+        }
+        if (html != null) {
+            files.put(html, new HtmlFormat());
         }
         return files;
     }

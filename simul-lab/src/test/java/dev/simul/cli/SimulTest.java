@@ -99,6 +99,9 @@ class SimulTest {
                 {"lab", "--experiments", "telepathy"},
                 {"lab", "--markdown", "/proc/out.md"},
                 {"lab", "--markdown", "same.out", "--json", "same.out"},
+                {"lab", "--html", "/tmp"},
+                {"lab", "--html", "/no/such/folder/report.html"},
+                {"lab", "--html", "same.out", "--markdown", "same.out"},
                 {"lab", "compare", "/no/such.json", "pom.xml"},
                 {"lab", "compare", "pom.xml", "pom.xml"},
                 {"lab", "compare", "README.md", "README.md"},
@@ -499,13 +502,14 @@ class SimulTest {
     }
 
     @Test
-    void labRunsTheMatrixAndWritesJsonCsvAndMarkdown(@TempDir Path dir) throws Exception {
+    void labRunsTheMatrixAndWritesJsonCsvMarkdownAndHtml(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("lab.json");
         Path csv = dir.resolve("lab.csv");
         Path md = dir.resolve("lab.md");
+        Path html = dir.resolve("lab.html");
         Result r = run("lab", "--workloads", "countdown,cpu", "--modes", "sequential,virtual", "--repeat", "2",
                 "--warmup", "0", "--scale", "0.002", "--json", json.toString(), "--csv", csv.toString(),
-                "--markdown", md.toString(), "--explain");
+                "--markdown", md.toString(), "--html", html.toString(), "--explain");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("workload   sequential", "\ncountdown  ", "countdown: ", "cpu: ", "Cores busy")
                 .doesNotContain("\u001b");
@@ -518,6 +522,8 @@ class SimulTest {
         assertThat(results.get(0).get("runs")).hasSize(2);
         assertThat(Files.readAllLines(csv)).hasSize(1 + 4 * 2);
         assertThat(Files.readString(md)).contains("| workload | sequential | virtual |", "| countdown |", "- **cpu:");
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"w0\"", "id=\"w1\"",
+                "<h3>countdown");
     }
 
     @Test
