@@ -9,12 +9,13 @@ import dev.simul.runner.AutoRunner.Nature;
  * it fixed numbers. Not thread-safe: the runner calls it under its lock.
  *
  * <p>Overview. Undecided, the first {@link #SAMPLE_TASKS} tasks run on platform threads whose CPU time is measured,
- * one per core at first; the tasks after them wait while the samples compute. Every {@link AutoRunner#PEEK_NANOS}
- * the runner reads the running samples' CPU time ({@link #peeked}): samples that compute keep the others waiting (a
- * short CPU-bound job runs as {@code threads} does); samples that mostly wait let them all start at once (a hundred
- * downloads lose a millisecond to the measuring, not a sample's length), and in between, Goetz's count (below)
- * starts. Once the samples have finished (or every task so far has, with at least one measured), the
- * blocking coefficient b = 1 - CPU / wall, summed over the samples, picks the model: b below
+ * one per core at first; the tasks after them wait while the samples compute. Every so often
+ * ({@link AutoRunner#PEEK_MIN_NANOS} at first) the runner reads the running samples' CPU time ({@link #peeked}):
+ * samples that compute keep the others waiting (a short CPU-bound job runs as {@code threads} does); samples that
+ * mostly wait let them all start at once (a hundred downloads lose a fraction of a millisecond to the measuring,
+ * not a sample's length), and in between, Goetz's count (below) starts. Once the samples have finished (or every
+ * task so far has, with at least one measured), the blocking coefficient b = 1 - CPU / wall, summed over the
+ * samples, picks the model: b below
  * {@link #CPU_BOUND_MAX_WAIT}, CPU-bound: one platform thread per core; b from {@link #WAITING_MIN_WAIT} up,
  * waiting-bound: virtual threads up to the cap; in between, mixed: a pool of N = cores x (1 + wait / compute)
  * platform threads (Goetz's rule). Then, every window of completed tasks:
@@ -139,8 +140,8 @@ final class AutoPolicy {
         if (workers != decision.workers()) {
             String size = workers == cap ? "every task starts at once" : workers + " tasks run at once";
             decision = new Decision(workers == cap ? Model.VIRTUAL_THREADS : Model.PLATFORM_THREADS, workers,
-                    Nature.UNDECIDED, 0, 0, 0, 0, "undecided; the running samples waited %.0f%% of their time so far: %s"
-                    .formatted(b * 100, size));
+                    Nature.UNDECIDED, 0, 0, 0, 0,
+                    "undecided; the running samples waited %.0f%% of their time so far: %s".formatted(b * 100, size));
         }
     }
 

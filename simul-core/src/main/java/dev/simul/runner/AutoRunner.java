@@ -32,11 +32,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Overview: under {@code lock}, a FIFO {@code queue} of promises, the count of tasks {@code running}, and the
  * policy, whose {@link AutoPolicy#limit()} bounds {@code running}. Whoever submits, or finishes a task, starts
- * queued tasks while the limit allows ({@link #drain}), on a platform thread (a cached pool, whose idle threads
- * are reused) or a new virtual thread, as the policy says. While tasks queue below the cap, one watcher thread
- * ({@link #watch}) looks at them: undecided, it reads the running samples' CPU time every {@link #PEEK_NANOS}, so
- * that samples that wait let the queued tasks start at once; decided, it raises the limit when the queue starves.
- * {@code alive} counts the threads started for tasks (and the watcher) that have not ended, so that
+ * queued tasks while the limit allows ({@link #drain}), on a platform thread of {@link #MEASURING} or a new
+ * virtual thread, as the policy says. While tasks queue below the cap, one watcher thread ({@link #watch}) looks at
+ * them: undecided, it reads the running samples' CPU time, every {@link #PEEK_MIN_NANOS} at first and then at
+ * doubling intervals, so that samples that wait let the queued tasks start at once; decided, it raises the limit
+ * when the queue starves. {@code alive} counts the tasks started (and the watcher) that have not ended, so that
  * {@link #close()} returns only once they have.
  */
 public final class AutoRunner extends AbstractRunner implements Explaining {
@@ -44,10 +44,25 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     /** Queued tasks that see none finish for this long raise the limit by one (see {@link AutoPolicy#starved()}). */
     static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /**
-     * Undecided, how often the running samples' CPU time is read: long enough for a computing thread to show it
-     * (CPU time is counted in nanoseconds on Linux), short against the wait of any task worth running concurrently.
+     * Undecided, how often the watcher looks at the running samples' CPU time for its first {@link #FAST_PEEKS}
+     * looks: long enough for a computing thread to show it (CPU time is counted in nanoseconds on Linux), short
+     * against the wait of any task worth running concurrently. A download computes for about 0.5 ms (its connect)
+     * before it waits; seen over longer periods, that start blurred its wait and held the other downloads back
+     * for milliseconds more.
      */
-    static final long PEEK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long PEEK_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    /** The looks at {@link #PEEK_MIN_NANOS}; each after them comes twice as late, up to {@link #PEEK_MAX_NANOS}. */
+    static final int FAST_PEEKS = 8;
+    /** The longest interval between two looks: samples that compute for long are not woken for nothing. */
+    static final long PEEK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /**
+     * The platform threads that measure tasks, shared by every auto runner as virtual threads share their carriers:
+     * starting a platform thread costs 0.2-0.5 ms here, which a runner made for one job paid before its first
+     * sample could start. No queue (the runners' queues are in front of it) and no size limit (each runner's policy
+     * bounds its own tasks); daemon threads, gone after {@value #MEASURING_IDLE_S} s idle.
+     */
+    private static final long MEASURING_IDLE_S = 30;
+    private static final ThreadPoolExecutor MEASURING = measuringPool();
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final Path THREAD_SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
@@ -145,7 +160,9 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     private final AutoPolicy policy;
     /** Guarded by {@code lock}: when a task last finished, or the queue last began to wait; for starvation. */
     private long lastProgress;
-    /** Guarded by {@code lock}: the watcher while it runs, else null. */
+    /** Guarded by {@code lock}: whether a watcher has been started and has not ended. */
+    private boolean watching;
+    /** Guarded by {@code lock}: the thread of the watcher once it runs its loop, else null. */
     private Thread watcher;
     /**
      * Guarded by {@code lock}: the samples running while the policy peeks, each with its CPU time and the clock at
@@ -154,7 +171,6 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     private final java.util.Map<Thread, long[]> samples = new java.util.HashMap<>();
 
     private final LongSupplier clock;
-    private final ThreadPoolExecutor platform;
     private final ThreadFactory virtual;
     private final LiveThreads alive = new LiveThreads();
 
@@ -170,13 +186,15 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         if (!CPU.isCurrentThreadCpuTimeSupported() || !CPU.isThreadCpuTimeEnabled()) {
             policy.unmeasurable();
         }
-        String prefix = "simul-auto-" + RUNNERS.incrementAndGet() + "-";
+        virtual = Thread.ofVirtual().name("simul-auto-" + RUNNERS.incrementAndGet() + "-v", 1).factory();
+    }
+
+    private static ThreadPoolExecutor measuringPool() {
         AtomicInteger count = new AtomicInteger();
-        ThreadFactory named = r -> new Thread(r, prefix + count.incrementAndGet());
-        // No queue of its own (ours is in front of it) and no size limit (the policy's limit bounds it): a thread
-        // per task started, reused once idle, gone after a minute of idleness.
-        platform = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), named);
-        virtual = Thread.ofVirtual().name(prefix + "v", 1).factory();
+        ThreadFactory named = r -> Thread.ofPlatform().daemon().name("simul-auto-" + count.incrementAndGet())
+                .unstarted(r);
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, MEASURING_IDLE_S, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), named);
     }
 
     /**
@@ -224,10 +242,15 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
             running++;
             launch(next, policy.nextOnPlatform());
         }
-        if (!queue.isEmpty() && watcher == null && policy.limit() < workersCap()) {
+        if (!queue.isEmpty() && !watching && policy.limit() < workersCap()) {
             lastProgress = clock.getAsLong();
+            try {
+                MEASURING.execute(this::watch);
+            } catch (RuntimeException | Error e) {
+                return; // no thread could be started: the next drain tries again, and the tasks run meanwhile
+            }
+            watching = true;
             alive.started();
-            watcher = Thread.ofVirtual().name("simul-auto-watcher").start(this::watch);
         }
     }
 
@@ -246,7 +269,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
         };
         try {
             if (measured) {
-                platform.execute(body);
+                MEASURING.execute(body);
             } else {
                 virtual.newThread(body).start();
             }
@@ -297,26 +320,36 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
     }
 
     /**
-     * The watcher, on a virtual thread of its own while tasks queue below the cap. Undecided, every peek period it
-     * reads the running samples' CPU time and lets the policy set the limit from it; decided, every starvation
-     * period in which no task finished, one more worker. Ends when the queue holds nothing that can still start.
+     * The watcher, on a platform thread of {@link #MEASURING} while tasks queue below the cap (so that its wake-ups
+     * do not wait for a carrier behind the tasks' virtual threads). Undecided, every peek period it reads the
+     * running samples' CPU time and lets the policy set the limit from it; decided, every starvation period in
+     * which no task finished, one more worker. Ends when the queue holds nothing that can still start.
+     * It is interrupted only while it runs this loop: the pool's thread, reused for other work afterwards, never
+     * sees an interrupt meant for it.
      */
     private void watch() {
+        synchronized (lock) {
+            watcher = Thread.currentThread();
+        }
         try {
+            long peekPeriod = PEEK_MIN_NANOS;
+            int peeks = 0;
             while (true) {
                 boolean peeking;
                 synchronized (lock) {
                     peeking = policy.peeking();
                 }
                 try {
-                    Thread.sleep(Duration.ofNanos(peeking ? PEEK_NANOS : STARVATION_NANOS));
+                    Thread.sleep(Duration.ofNanos(peeking ? peekPeriod : STARVATION_NANOS));
+                    if (peeking && ++peeks >= FAST_PEEKS) {
+                        peekPeriod = Math.min(2 * peekPeriod, PEEK_MAX_NANOS);
+                    }
                 } catch (InterruptedException e) {
                     // terminate(): the queue holds nothing that can start, as the check below finds
                 }
                 synchronized (lock) {
                     queue.removeIf(Promise::isDone);
                     if (queue.isEmpty() || policy.limit() >= workersCap()) {
-                        watcher = null;
                         return;
                     }
                     long now = clock.getAsLong();
@@ -329,20 +362,25 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
                 }
             }
         } finally {
+            synchronized (lock) {
+                watcher = null;
+                watching = false;
+                Thread.interrupted(); // an interrupt from terminate() that came after its last sleep
+            }
             ended();
         }
     }
 
     /**
      * Reads each running sample's CPU time since the last reading and tells the policy, once the samples have run
-     * a peek period between them. Holds the lock.
+     * the shortest peek period between them. Holds the lock.
      */
     private void peek(long now) {
         long wall = 0;
         for (long[] last : samples.values()) {
             wall += now - last[1];
         }
-        if (wall < PEEK_NANOS) {
+        if (wall < PEEK_MIN_NANOS) {
             return;
         }
         long cpu = 0;
@@ -384,7 +422,6 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
 
     @Override
     protected void terminate() {
-        platform.shutdown();
         synchronized (lock) {
             if (watcher != null) {
                 watcher.interrupt(); // every task is done: let it see so now, not at its next wake-up
@@ -394,8 +431,7 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
 
     @Override
     protected boolean awaitResources(long deadlineNanos) throws InterruptedException {
-        return alive.awaitNone(deadlineNanos)
-                && platform.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return alive.awaitNone(deadlineNanos);
     }
 
     @Override
