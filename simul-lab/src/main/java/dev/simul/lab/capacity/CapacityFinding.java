@@ -179,7 +179,8 @@ public record CapacityFinding(long memoryBudgetBytes, double timeBudgetS, double
             for (Step s : m.steps()) {
                 rows.add(List.of(first ? m.model() : "", Figures.count(s.started()),
                         s.held() ? Figures.seconds(s.startS()) : "-", Figures.seconds(s.releaseS()),
-                        perUnit(s.heapDeltaBytes(), s), s.residentDeltaBytes() == null ? "?" : perUnit(s.residentDeltaBytes(), s),
+                        perUnit(s.heapDeltaBytes(), s),
+                        s.residentDeltaBytes() == null ? "?" : perUnit(s.residentDeltaBytes(), s),
                         s.held() ? "yes" : "no"));
                 first = false;
             }
@@ -187,7 +188,8 @@ public record CapacityFinding(long memoryBudgetBytes, double timeBudgetS, double
         out.append(Table.render(rows, 1)).append('\n');
         out.append(Paragraph.wrap("start = from the first unit to all asleep; release = waking and ending them all;"
                 + " heap/unit = growth of the used heap after a full GC / units; resident/unit = growth of VmRSS less"
-                + " the heap's resizing / units (processes: with the workers' VmRSS)", Paragraph.WIDTH,
+                + " the heap's resizing / units (processes: with the workers' VmRSS); ~0 = it shrank: the units cost"
+                + " less than the measurement's noise there", Paragraph.WIDTH,
                 "")).append('\n');
         for (ModelResult m : models) {
             out.append(Paragraph.wrap("%s stopped at %s (%s): %s.".formatted(m.model(), Figures.count(m.held()),
@@ -201,7 +203,11 @@ public record CapacityFinding(long memoryBudgetBytes, double timeBudgetS, double
     }
 
     /** A step's delta per unit, or "-" where it was not measured. */
+    /** A delta per unit; a negative one (the memory moved by more than the units cost) as {@code ~0}. */
     private static String perUnit(long delta, Step s) {
-        return s.bytesPerUnit() == null ? "-" : Figures.bytes((double) delta / s.started());
+        if (s.bytesPerUnit() == null) {
+            return "-";
+        }
+        return delta < 0 ? "~0" : Figures.bytes((double) delta / s.started());
     }
 }

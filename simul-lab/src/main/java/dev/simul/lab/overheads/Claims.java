@@ -7,6 +7,7 @@ import static dev.simul.lab.overheads.OverheadsFinding.VIRTUAL_THREAD;
 import static dev.simul.lab.overheads.OverheadsFinding.WORKER_PROCESS;
 
 import dev.simul.lab.overheads.OverheadsFinding.Unit;
+import dev.simul.lab.text.Figures;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -66,9 +67,9 @@ final class Claims {
                 + " threads. " + judged + ": a worker process costs ");
         s.append(relative(process.createJoinNs(), platform.createJoinNs(), "a platform thread"))
                 .append(" to create, start and join (%s against %s), and a task's round trip to it costs ".formatted(
-                        time(process.createJoinNs()), time(platform.createJoinNs())))
+                        Figures.nanos(process.createJoinNs()), Figures.nanos(platform.createJoinNs())))
                 .append(relative(process.switchNs(), platform.switchNs(), "a thread switch"))
-                .append(" (%s against %s)".formatted(time(process.switchNs()), time(platform.switchNs())));
+                .append(" (%s against %s)".formatted(Figures.nanos(process.switchNs()), Figures.nanos(platform.switchNs())));
         if (process.bytesPerIdleUnit() != null && platform.bytesPerIdleUnit() != null) {
             s.append("; idle, it holds %s, %s (seed 001's higher resource overhead)".formatted(
                     bytes(process.bytesPerIdleUnit()), relative(process.bytesPerIdleUnit(),
@@ -83,10 +84,10 @@ final class Claims {
         return "Seed 002: async tasks switch at very low cost, cheaper than function calls. %s: a coroutine switch"
                 .formatted(holds ? "Holds" : "Does not hold")
                 + " costs %s (%s against %s)%s; %s (%s).".formatted(
-                        relative(coroutine.switchNs(), call.switchNs(), "a method call"), time(coroutine.switchNs()),
-                        time(call.switchNs()), holds ? "" : ", not less",
+                        relative(coroutine.switchNs(), call.switchNs(), "a method call"), Figures.nanos(coroutine.switchNs()),
+                        Figures.nanos(call.switchNs()), holds ? "" : ", not less",
                         relative(coroutine.switchNs(), platform.switchNs(), "a platform-thread switch"),
-                        time(platform.switchNs()));
+                        Figures.nanos(platform.switchNs()));
     }
 
     /**
@@ -100,18 +101,18 @@ final class Claims {
         StringBuilder s = new StringBuilder("Seed 002: async tasks have the cheapest switching mechanism of all. ");
         Unit reference = coroutine;
         if (coroutine.switchNs() <= cheapest.switchNs()) {
-            s.append("Holds: a coroutine switches in %s".formatted(time(coroutine.switchNs())));
+            s.append("Holds: a coroutine switches in %s".formatted(Figures.nanos(coroutine.switchNs())));
         } else {
             boolean tie = coroutine.switchNs() < ABOUT_THE_SAME * cheapest.switchNs();
             s.append("%s: a %s switches in %s, %s (%s)".formatted(tie ? "A tie" : "Does not hold", name(cheapest),
-                    time(cheapest.switchNs()), relative(cheapest.switchNs(), coroutine.switchNs(), "a coroutine"),
-                    time(coroutine.switchNs())));
+                    Figures.nanos(cheapest.switchNs()), relative(cheapest.switchNs(), coroutine.switchNs(), "a coroutine"),
+                    Figures.nanos(coroutine.switchNs())));
             reference = cheapest;
             others = others.subList(1, others.size());
         }
         List<String> parts = new ArrayList<>();
         for (Unit u : others) {
-            parts.add("%s for a %s (%s)".formatted(time(u.switchNs()),
+            parts.add("%s for a %s (%s)".formatted(Figures.nanos(u.switchNs()),
                     u.model().equals(WORKER_PROCESS) ? "round trip to a worker process" : name(u),
                     ratio(u.switchNs() / reference.switchNs())));
         }
@@ -168,18 +169,6 @@ final class Claims {
     /** A ratio: one decimal below 10, none above ("4.1x", "52x", "2,400x"). */
     static String ratio(double r) {
         return r < 10 ? String.format(Locale.ROOT, "%.1fx", r) : String.format(Locale.ROOT, "%,.0fx", r);
-    }
-
-    /** Nanoseconds in the unit that keeps two or three significant digits: "2.3 ns", "95 ns", "4.1 us", "310 ms". */
-    static String time(double ns) {
-        String[] units = {"ns", "us", "ms", "s"};
-        double v = ns;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
     }
 
     /** Bytes as "620 B", "4.2 KiB", "38 KiB", "45 MiB". */

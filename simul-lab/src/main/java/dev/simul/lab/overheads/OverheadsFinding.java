@@ -1,6 +1,7 @@
 package dev.simul.lab.overheads;
 
 import dev.simul.lab.experiment.Finding;
+import dev.simul.lab.text.Figures;
 import dev.simul.lab.text.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ public record OverheadsFinding(List<Unit> units, List<String> verdicts) implemen
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("model", "create+start+join", "switch", "memory per idle unit", "idle at once"));
         for (Unit u : units) {
-            rows.add(List.of(u.model().replace('_', ' '), Claims.time(u.createJoinNs()), Claims.time(u.switchNs()),
+            rows.add(List.of(u.model().replace('_', ' '), Figures.nanos(u.createJoinNs()), Figures.nanos(u.switchNs()),
                     u.bytesPerIdleUnit() == null ? "-" : Claims.bytes(u.bytesPerIdleUnit()),
                     "%,d".formatted(u.idleUnits())));
         }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The matrix as a Markdown table (a row per workload, a column per mode, each cell the median wall time and the
- * speedup against sequential), then the verdicts and each experiment's verdicts, for pasting into docs
- * ({@code --markdown}).
+ * speedup against sequential), then the verdicts in brief, the notes they share, and each experiment's verdicts,
+ * for pasting into docs ({@code --markdown}).
  */
 public final class MarkdownFormat implements ReportFormat {
 
@@ -39,7 +39,14 @@ public final class MarkdownFormat implements ReportFormat {
             out.write("\n");
         }
         for (Verdict v : report.verdicts()) {
-            out.write("- **" + escape(v.headline()) + "** " + escape(v.why()) + "\n");
+            out.write("- **" + escape(v.headline()) + "** " + escape(v.brief()) + "\n");
+        }
+        List<String> notes = Verdict.notes(report.results());
+        if (!notes.isEmpty()) {
+            out.write("\nNotes:\n\n");
+            for (String note : notes) {
+                out.write("- " + escape(note) + "\n");
+            }
         }
         for (var finding : report.findings().entrySet()) {
             out.write("\n**" + finding.getKey() + "**\n\n");

@@ -335,7 +335,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
                 continue;
             }
             String vs = sequential != null ? " (%.2fx sequential)".formatted(c.speedup()) : "";
-            String note = known != null && known.onTheLoop() != null ? " " + known.onTheLoop() : "";
+            String note = known != null && known.oneThreadNote() != null ? " " + known.oneThreadNote() : "";
             if (nature.equals(Workload.CPU_BOUND) && note.isEmpty()) {
                 out.append(" %s took %s%s: its tasks share one thread, so CPU work runs one task after another;"
                         .formatted(c.mode(), seconds(c.wallS()), vs) + " that is concurrency, not parallelism.");

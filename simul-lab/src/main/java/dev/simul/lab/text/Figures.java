@@ -37,6 +37,18 @@ public final class Figures {
         return String.format(Locale.ROOT, s >= 0.01 ? "%.0f ms" : "%.1f ms", s * 1000);
     }
 
+    /** Nanoseconds in the unit that keeps two or three digits: {@code 2.3 ns}, {@code 95 us}, {@code 310 ms}. */
+    public static String nanos(double ns) {
+        String[] units = {"ns", "us", "ms", "s"};
+        double v = ns;
+        int u = 0;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+
     /** A rate or other positive quantity with about three significant figures: {@code 1,234}, {@code 56.7}. */
     public static String number(double v) {
         if (Math.abs(v) >= 100) {

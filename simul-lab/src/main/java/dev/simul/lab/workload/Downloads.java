@@ -169,7 +169,7 @@ public final class Downloads extends Workload {
     }
 
     @Override
-    public String onTheLoop() {
+    public String oneThreadNote() {
         return "It used simul's HTTP client on the event loop: every download waits at once on one thread.";
     }
 

@@ -41,7 +41,7 @@ public final class FileWrites extends Workload {
     }
 
     @Override
-    public String onTheLoop() {
+    public String oneThreadNote() {
         return "Its writes block, so on the loop they ran on the loop's helper threads (Wait.blocking, like"
                 + " asyncio's run_in_executor) while the loop thread only waited for them.";
     }

@@ -73,10 +73,11 @@ public abstract class Workload {
     }
 
     /**
-     * What the report should say about this job in the loop mode, if anything: how it keeps blocking work off
-     * the loop's thread, say. Null by default.
+     * What the report should say about this job in a mode that runs every task on one thread
+     * ({@link Mode#oneThread()}: the loop), if anything: how it keeps blocking work off that thread, say. Null by
+     * default.
      */
-    public String onTheLoop() {
+    public String oneThreadNote() {
         return null;
     }
 

@@ -108,4 +108,14 @@ class CapacityFindingTest {
                         "virtual threads stopped at 1,000,000 (steps): it held every step.");
         assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
     }
+
+    @Test
+    void aDeltaThatShrankReadsAsAboutNothingNotAsANegativeSize() {
+        // The resident set moved by more than a thousand small units cost: the delta is noise, not memory freed.
+        CapacityFinding finding = CapacityFinding.of(BUDGET, 0.4, LIMITS, List.of(
+                model("coroutines", "heap", new Stop(Stop.STEPS, "it held every step"),
+                        step(1_000, 0.01, -1_200_000_000L, 650_000, "heap"))));
+        String row = finding.render().lines().filter(line -> line.startsWith("coroutines")).findFirst().orElseThrow();
+        assertThat(row).contains(" ~0 |").doesNotContain("-1");
+    }
 }

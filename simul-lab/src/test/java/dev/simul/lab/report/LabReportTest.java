@@ -139,6 +139,19 @@ class LabReportTest {
     }
 
     @Test
+    void markdownGivesEachVerdictInBriefAndTheSharedNotesOnce() throws Exception {
+        LabReport report = report();
+        String md = new MarkdownFormat().toString(report);
+        Verdict verdict = report.verdicts().getFirst();
+        assertThat(verdict.why()).isNotEqualTo(verdict.brief());
+        assertThat(md).contains(verdict.brief()).doesNotContain(verdict.why());
+        List<String> notes = Verdict.notes(report.results());
+        assertThat(notes).isNotEmpty();
+        assertThat(md).containsOnlyOnce("Notes:");
+        notes.forEach(note -> assertThat(md).containsOnlyOnce("- " + note));
+    }
+
+    @Test
     void csvHasOneLinePerMeasuredRun() throws Exception {
         StringWriter out = new StringWriter();
         new CsvFormat().write(report(), out);

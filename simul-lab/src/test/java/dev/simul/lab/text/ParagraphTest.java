@@ -30,5 +30,9 @@ class ParagraphTest {
         assertThat(Figures.seconds(0.0008)).isEqualTo("0.8 ms");
         assertThat(Figures.number(1234.4)).isEqualTo("1,234");
         assertThat(Figures.number(56.78)).isEqualTo("56.8");
+        assertThat(Figures.nanos(2.345)).isEqualTo("2.3 ns");
+        assertThat(Figures.nanos(95_000)).isEqualTo("95 us");
+        assertThat(Figures.nanos(310e6)).isEqualTo("310 ms");
+        assertThat(Figures.nanos(2.5e9)).isEqualTo("2.5 s");
     }
 }

@@ -277,7 +277,8 @@ final class FindingSection {
         for (CapacityFinding.ModelResult m : c.models()) {
             for (CapacityFinding.Step s : m.steps()) {
                 rows.add(List.of(m.model(), Figures.count(s.started()), s.held() ? Figures.seconds(s.startS()) : "-",
-                        Figures.seconds(s.releaseS()), s.bytesPerUnit() == null ? "-" : Figures.bytes(s.bytesPerUnit()),
+                        Figures.seconds(s.releaseS()), s.bytesPerUnit() == null ? "-"
+                                : s.bytesPerUnit() < 0 ? "~0" : Figures.bytes(s.bytesPerUnit()),
                         s.held() ? "yes" : "no"));
             }
         }
@@ -350,16 +351,9 @@ final class FindingSection {
         return model.replace('_', ' ');
     }
 
-    /** Nanoseconds in the unit that keeps two or three digits: "2.3 ns", "95 ns", "4.1 µs", "310 ms". */
+    /** Nanoseconds as {@link Figures#nanos} says them, with the page's micro sign: "4.1 µs". */
     static String nanos(double ns) {
-        String[] units = {"ns", "µs", "ms", "s"};
-        double v = ns;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return Figures.nanos(ns).replace(" us", " µs");
     }
 
     private static String percent(double share) {
