@@ -171,7 +171,7 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         String why = switch (nature) {
             case Workload.CPU_BOUND -> cpuBound(winner, sequential, busy, machine);
             case Workload.IO_BOUND -> ioBound(winner, busy, sequential != null);
-            default -> mixed(winner, busy, sequential != null);
+            default -> mixed(winner, busy, sequential != null) + floor(sequential, winner, machine, false);
         };
         why += onOneThread(row, nature, sequential, known);
         why += slowerThanSequential(row, sequential);
@@ -218,6 +218,9 @@ public record Verdict(String workload, String winner, Double speedup, String nat
             default -> "Mixed: %s; %s overlapped computing and waiting, %.1f cores busy."
                     .formatted(measured, winner.mode(), winner.coresBusy());
         }));
+        if (nature.equals(Workload.MIXED) && sequential != null && won) {
+            sentences.add(List.of(floor(sequential, winner, machine, true).strip()));
+        }
         if (!seeds.isEmpty()) {
             sentences.add(List.of("The seeds call it " + seeds.substring(seeds.indexOf("call this job ") + 14)));
         }
@@ -316,6 +319,30 @@ public record Verdict(String workload, String winner, Double speedup, String nat
         return ("I/O-bound (%s): the time goes to waiting. Overlapping the waits brings the wall time down to the"
                 + " longest task: concurrency is what helps, and it needs no extra cores (%s used %.2f CPU-s in"
                 + " %s).").formatted(measured, winner.mode(), winner.cpuS(), seconds(winner.wallS()));
+    }
+
+    /**
+     * For mixed work, the least time any mode could take, from the sequential run: its CPU time spread over every
+     * CPU, plus one task's wait (the last task to compute still waits after, or before, its computing). A winner
+     * near it leaves nothing for another mode, however it schedules, to win.
+     */
+    private static String floor(Cell sequential, Cell winner, Machine machine, boolean brief) {
+        if (sequential == null || sequential == winner || sequential.tasks() < 1) {
+            return "";
+        }
+        int cpus = machine.logicalCpus();
+        double cpu = Math.min(sequential.cpuS(), sequential.wallS());
+        double oneWait = (sequential.wallS() - cpu) / sequential.tasks();
+        double floor = cpu / cpus + oneWait;
+        if (brief) {
+            return "Floor: %s CPU / %d CPUs + one task's wait = %s; %s took %s.".formatted(seconds(cpu), cpus,
+                    seconds(floor), winner.mode(), seconds(winner.wallS()));
+        }
+        return (" No mode can take much less than the work's CPU time spread over the %d CPUs plus one task's wait:"
+                + " %s / %d + %s = %s (from the sequential run); %s took %s, %s.").formatted(cpus, seconds(cpu), cpus,
+                seconds(oneWait), seconds(floor), winner.mode(), seconds(winner.wallS()),
+                winner.wallS() < floor * (1 + TIE) ? "at it" : "%.0f%% above it".formatted(
+                        (winner.wallS() / floor - 1) * 100));
     }
 
     private static String mixed(Cell winner, double busy, boolean fromSequential) {

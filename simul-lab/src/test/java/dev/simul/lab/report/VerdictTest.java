@@ -35,6 +35,23 @@ class VerdictTest {
     }
 
     @Test
+    void mixedWorkNamesTheFloorNoModeCanBeat() {
+        // 4 tasks of 0.1 s CPU and 0.1 s wait each: 0.4 s CPU over 2 CPUs, then the last task's wait.
+        Verdict v = Verdict.of(List.of(
+                cell("mixed", "sequential", 1, 0.80, 0.40, 0.80),
+                cell("mixed", "threads", 2, 0.40, 0.40, 0.80),
+                cell("mixed", "virtual", 4, 0.31, 0.40, 0.80)), TWO_CORES, name -> null).getFirst();
+        assertThat(v.nature()).isEqualTo("mixed");
+        assertThat(v.why()).contains("0.40 s / 2 + 0.10 s = 0.30 s (from the sequential run); virtual took 0.31 s,"
+                + " at it.");
+        assertThat(v.brief()).contains("Floor: 0.40 s CPU / 2 CPUs + one task's wait = 0.30 s; virtual took 0.31 s.");
+        Verdict far = Verdict.of(List.of(
+                cell("mixed", "sequential", 1, 0.80, 0.40, 0.80),
+                cell("mixed", "threads", 2, 0.45, 0.40, 0.80)), TWO_CORES, name -> null).getFirst();
+        assertThat(far.why()).contains("threads took 0.45 s, 50% above it.");
+    }
+
+    @Test
     void workerProcessesAreComparedWithThreadsAndTheirCostIsNamed() {
         Verdict slower = Verdict.of(List.of(
                 cell("cpu", "sequential", 1, 2.0, 2.0, 2.0),
