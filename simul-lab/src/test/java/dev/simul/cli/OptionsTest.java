@@ -2,8 +2,8 @@ package dev.simul.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simul.lab.testing.FakeMode;
 import dev.simul.runner.Mode;
-import dev.simul.runner.Runner;
 import dev.simul.runner.Runners;
 import org.junit.jupiter.api.Test;
 
@@ -14,22 +14,7 @@ class OptionsTest {
 
     /** A mode known by nothing but whether its workers are processes. */
     static Mode mode(boolean processes) {
-        return new Mode("unnamed", "a mode of no registry", 99) {
-            @Override
-            public int defaultWorkers() {
-                return 1;
-            }
-
-            @Override
-            public boolean workerIsProcess() {
-                return processes;
-            }
-
-            @Override
-            public Runner create(int workers) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return FakeMode.of(processes, 1);
     }
 
     @Test

@@ -1,20 +1,20 @@
 package dev.simul.lab.workload;
 
-import dev.simul.runner.VirtualMode;
-import dev.simul.runner.ThreadsMode;
-import dev.simul.process.ProcessesMode;
-import dev.simul.loop.LoopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.simul.runner.Handle;
-import dev.simul.runner.Mode;
-import dev.simul.runner.Runner;
-import dev.simul.runner.Runners;
+import dev.simul.lab.testing.FakeMode;
+import dev.simul.lab.testing.SilentServer;
 import dev.simul.loop.Async;
 import dev.simul.loop.Coroutine;
 import dev.simul.loop.EventLoop;
-import dev.simul.lab.testing.SilentServer;
+import dev.simul.loop.LoopMode;
+import dev.simul.process.ProcessesMode;
+import dev.simul.runner.Handle;
+import dev.simul.runner.Runner;
+import dev.simul.runner.Runners;
+import dev.simul.runner.ThreadsMode;
+import dev.simul.runner.VirtualMode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -63,32 +63,12 @@ class DownloadsTest {
         assertThat(downloads.defaultWorkers(Runners.mode(ProcessesMode.NAME))).isEqualTo(5);
     }
 
-    /** A mode known by nothing but what it says of its workers. */
-    private static Mode mode(boolean processes, int defaultWorkers) {
-        return new Mode("unnamed", "a mode of no registry", 99) {
-            @Override
-            public int defaultWorkers() {
-                return defaultWorkers;
-            }
-
-            @Override
-            public boolean workerIsProcess() {
-                return processes;
-            }
-
-            @Override
-            public Runner create(int workers) {
-                throw new UnsupportedOperationException();
-            }
-        };
-    }
-
     @Test
     void theSeedsPoolsGoToModesByWhatTheirWorkersAreNotByName() {
         Downloads downloads = new Downloads();
-        assertThat(downloads.defaultWorkers(mode(true, 2))).as("workers are processes: seed 003's 5").isEqualTo(5);
-        assertThat(downloads.defaultWorkers(mode(false, 2))).as("a pool of threads: its 10").isEqualTo(10);
-        assertThat(downloads.defaultWorkers(mode(false, Runner.UNBOUNDED))).as("no limit of its own: kept").isNull();
+        assertThat(downloads.defaultWorkers(FakeMode.of(true, 2))).as("workers are processes: seed 003's 5").isEqualTo(5);
+        assertThat(downloads.defaultWorkers(FakeMode.of(false, 2))).as("a pool of threads: its 10").isEqualTo(10);
+        assertThat(downloads.defaultWorkers(FakeMode.of(false, Runner.UNBOUNDED))).as("no limit of its own: kept").isNull();
         assertThat(downloads.defaultWorkers(Runners.mode(VirtualMode.NAME))).isNull();
         assertThat(downloads.defaultWorkers(Runners.mode("auto"))).isNull();
         assertThat(downloads.defaultWorkers(Runners.mode("cluster"))).isEqualTo(5);
