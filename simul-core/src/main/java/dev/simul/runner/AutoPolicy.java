@@ -13,7 +13,7 @@ import dev.simul.runner.AutoRunner.Nature;
  * ({@link AutoRunner#PEEK_MIN_NANOS} at first) the runner reads the running samples' CPU time ({@link #peeked}):
  * samples that compute keep the others waiting (a short CPU-bound job runs as {@code threads} does); samples that
  * mostly wait let them all start at once (a hundred downloads lose a fraction of a millisecond to the measuring,
- * not a sample's length), and in between, Goetz's count (below) starts. Once the samples have finished (or every
+ * not a sample's length), and in between, Goetz's count (below) starts once two looks in a row call for it. Once the samples have finished (or every
  * task so far has, with at least one measured), the blocking coefficient b = 1 - CPU / wall, summed over the
  * samples, picks the model: b below
  * {@link #CPU_BOUND_MAX_WAIT}, CPU-bound: one platform thread per core; b from {@link #WAITING_MIN_WAIT} up,
@@ -59,6 +59,9 @@ final class AutoPolicy {
     private boolean decided;
     private boolean measurable = true;
 
+    /** The worker count the last peek called for: a look raises the limit only as far as the one before. */
+    private int lastPeek;
+
     /** Tasks launched so far, and how many of them ran on a measured platform thread before the decision. */
     private long launched;
     private int samplesLaunched;
@@ -88,6 +91,7 @@ final class AutoPolicy {
         }
         this.cores = cores;
         this.cap = cap;
+        this.lastPeek = Math.min(cap, cores);
         this.decision = new Decision(Model.PLATFORM_THREADS, Math.min(cap, cores), Nature.UNDECIDED, 0, 0, 0, 0,
                 "no task measured yet: the first " + SAMPLE_TASKS + " run on platform threads that measure their"
                         + " CPU time, one per core at first, and the others wait while those compute");
@@ -128,15 +132,21 @@ final class AutoPolicy {
 
     /**
      * The running samples used {@code cpuNanos} of CPU in {@code wallNanos} of their time (summed over them) since
-     * the last peek: set how many tasks may run until the decision, by the nature this shows.
+     * the last peek: set how many tasks may run until the decision. Samples that mostly waited let every task
+     * start; samples that waited part of the time raise the limit only as far as the last look allowed too: a
+     * computing sample can block in the kernel for a millisecond (a file write, measured here: one look at 0.3 ms
+     * CPU in 0.9 ms), and one such look let two more writers in to share two cores. A download's first look, on
+     * its connect, is the same kind of part-waiting look, and the next one shows it waiting: that releases at once.
      */
     void peeked(long cpuNanos, long wallNanos) {
         double b = blocking(cpuNanos, wallNanos);
-        int workers = switch (Nature.of(b)) {
+        int seen = switch (Nature.of(b)) {
             case CPU_BOUND -> Math.min(cap, cores);
             case WAITING -> cap;
             default -> Math.min(cap, goetz(cores, b));
         };
+        int workers = seen == cap ? cap : Math.min(seen, lastPeek);
+        lastPeek = seen;
         if (workers != decision.workers()) {
             String size = workers == cap ? "every task starts at once" : workers + " tasks run at once";
             decision = new Decision(workers == cap ? Model.VIRTUAL_THREADS : Model.PLATFORM_THREADS, workers,

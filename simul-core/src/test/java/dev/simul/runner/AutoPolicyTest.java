@@ -49,16 +49,39 @@ class AutoPolicyTest {
         policy.peeked(19 * MS, 20 * MS);
         assertThat(policy.limit()).as("computing: one per core").isEqualTo(2);
         policy.peeked(10 * MS, 20 * MS);
-        assertThat(policy.limit()).as("half waiting: Goetz's count, 2 x (1 + 1)").isEqualTo(4);
+        assertThat(policy.limit()).as("one look is not enough to let more in").isEqualTo(2);
+        policy.peeked(10 * MS, 20 * MS);
+        assertThat(policy.limit()).as("half waiting twice: Goetz's count, 2 x (1 + 1)").isEqualTo(4);
         assertThat(policy.decision().why()).contains("waited 50% of their time so far", "4 tasks run at once");
         assertThat(policy.peeking()).isTrue();
         policy.peeked(1 * MS, 20 * MS);
-        assertThat(policy.limit()).as("waiting: every task starts").isEqualTo(Runner.UNBOUNDED);
+        assertThat(policy.limit()).as("waiting: every task starts at once").isEqualTo(Runner.UNBOUNDED);
         assertThat(policy.peeking()).as("nothing is held back any more").isFalse();
         assertThat(policy.decided()).as("a peek is not a decision").isFalse();
         AutoPolicy capped = new AutoPolicy(2, 3);
         capped.peeked(10 * MS, 20 * MS);
+        capped.peeked(10 * MS, 20 * MS);
         assertThat(capped.limit()).as("Goetz's count, capped").isEqualTo(3);
+    }
+
+    @Test
+    void oneLookAtASampleBlockedInTheKernelLetsNoMoreTasksIn() {
+        // Measured on file writes: mostly computing, with a look at 0.3 ms CPU in 0.9 ms when a write waited.
+        AutoPolicy policy = new AutoPolicy(2, Runner.UNBOUNDED);
+        policy.peeked(MS / 2, MS / 2);
+        policy.peeked(3 * MS / 10, 9 * MS / 10);
+        assertThat(policy.limit()).as("the blip alone").isEqualTo(2);
+        policy.peeked(MS, MS);
+        assertThat(policy.limit()).as("computing again").isEqualTo(2);
+        policy.peeked(3 * MS / 10, 9 * MS / 10);
+        assertThat(policy.limit()).as("another blip alone").isEqualTo(2);
+        policy.peeked(MS, 2 * MS);
+        policy.peeked(MS, 2 * MS);
+        assertThat(policy.limit()).as("half waiting twice: Goetz's 4").isEqualTo(4);
+        AutoPolicy downloads = new AutoPolicy(2, Runner.UNBOUNDED);
+        downloads.peeked(MS / 2, MS); // the connect
+        downloads.peeked(0, 2 * MS);
+        assertThat(downloads.limit()).as("then waiting: every task starts").isEqualTo(Runner.UNBOUNDED);
     }
 
     @Test
