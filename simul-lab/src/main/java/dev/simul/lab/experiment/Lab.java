@@ -14,6 +14,11 @@ import java.util.function.LongSupplier;
  * Runs every (workload, mode) cell of a {@link LabConfig}: warm-up runs, then {@code repeat} measured runs, each on
  * a fresh runner so that start-up and shut-down count, as they do in the seeds' timings.
  *
+ * <p>A workload's modes warm up one after the other, then take turns: the first measured run of every mode, then the
+ * second of every mode, and so on. A machine drifts while a row runs (measured, 4 file-writing tasks: 0.21 s on the
+ * row's first mode, 0.25 s on its third, whichever modes those were), and taking turns spreads the drift over every
+ * mode instead of charging it to the last.
+ *
  * <p>The warm-up lasts at least one run and {@link LabConfig#warmupS()} seconds, then goes on while the JIT is
  * still busy, up to {@link #WARMUP_LIMIT} times that: a short workload runs a great many methods about a hundred
  * times each, so the JIT is still compiling them after seconds of runs, on the same cores the workload uses
@@ -68,10 +73,19 @@ public final class Lab {
             List<Cell> row = new ArrayList<>();
             workload.setUp(config.scale());
             try {
+                List<Turns> turns = new ArrayList<>();
                 for (String mode : config.modes()) {
-                    index++;
-                    row.add(measure(workload, mode, config, listener, index, cells, clock, jit));
-                    if (mode.equals(SequentialMode.NAME)) {
+                    turns.add(warmUp(workload, mode, config, listener, ++index, cells, clock, jit));
+                }
+                for (int run = 1; run <= config.repeat(); run++) {
+                    for (Turns cell : turns) {
+                        listener.starting(workload.name(), cell.mode, cell.index, cells, run, config.repeat());
+                        cell.add(timedRun(workload, cell.mode, cell.workers, config));
+                    }
+                }
+                for (Turns cell : turns) {
+                    row.add(cell.cell(workload));
+                    if (cell.mode.equals(SequentialMode.NAME)) {
                         sequentialWall = row.getLast().wallS();
                     }
                 }
@@ -87,11 +101,10 @@ public final class Lab {
         return results;
     }
 
-    /** One cell: the warm-up (see the class comment), then the measured runs, each on a fresh runner. */
-    private static Cell measure(Workload workload, String mode, LabConfig config, Listener listener, int index,
+    /** One cell's warm-up (see the class comment): its measured runs come after, in turns with the row's others. */
+    private static Turns warmUp(Workload workload, String mode, LabConfig config, Listener listener, int index,
                                 int cells, LongSupplier clock, LongSupplier jit) throws Exception {
         Integer workers = config.workers() != null ? config.workers() : workload.defaultWorkers(Runners.mode(mode));
-        int tasks = workload.tasks(config.scale());
         long warmup = Math.round(config.warmupS() * 1e9);
         long start = clock.getAsLong();
         int warmupRuns = 0;
@@ -107,20 +120,42 @@ public final class Lab {
                 break;
             }
         }
-        double warmupS = (clock.getAsLong() - start) / 1e9;
-        List<Measurement> runs = new ArrayList<>();
-        int used = 0;
-        String decision = null;
-        for (int run = 1; run <= config.repeat(); run++) {
-            listener.starting(workload.name(), mode, index, cells, run, config.repeat());
-            Run timed = timedRun(workload, mode, workers, config);
-            runs.add(timed.measurement());
-            used = timed.workers() == Runner.UNBOUNDED ? tasks : timed.workers();
-            decision = timed.decision();
+        return new Turns(mode, index, workers, workload.tasks(config.scale()), warmupRuns,
+                (clock.getAsLong() - start) / 1e9);
+    }
+
+    /** A cell being measured: its warm-up, then its measured runs as they come. */
+    private static final class Turns {
+        final String mode;
+        final int index;
+        final Integer workers;
+        final int tasks;
+        final int warmupRuns;
+        final double warmupS;
+        final List<Measurement> runs = new ArrayList<>();
+        Run last;
+
+        Turns(String mode, int index, Integer workers, int tasks, int warmupRuns, double warmupS) {
+            this.mode = mode;
+            this.index = index;
+            this.workers = workers;
+            this.tasks = tasks;
+            this.warmupRuns = warmupRuns;
+            this.warmupS = warmupS;
         }
-        return new Cell(workload.name(), mode, used, tasks,
-                median(runs.stream().map(Measurement::wallS).toList()),
-                median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS, decision);
+
+        void add(Run run) {
+            runs.add(run.measurement());
+            last = run;
+        }
+
+        /** The cell: medians of the runs; the workers and the decision as the last run left them. */
+        Cell cell(Workload workload) {
+            int used = last.workers() == Runner.UNBOUNDED ? tasks : last.workers();
+            return new Cell(workload.name(), mode, used, tasks, median(runs.stream().map(Measurement::wallS).toList()),
+                    median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS,
+                    last.decision());
+        }
     }
 
     /** Time this JVM's JIT has spent compiling, summed over its threads; 0 where the JVM does not tell. */

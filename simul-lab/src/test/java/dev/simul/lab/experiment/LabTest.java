@@ -34,9 +34,13 @@ class LabTest {
         List<Cell> cells = Lab.run(new LabConfig(List.of(probe), List.of("sequential", "threads", "virtual"), 2, 3,
                 0.5, 0), (w, m, cell, cells2, run, runs) -> started.add(m + " " + cell + "/" + cells2 + " " + run));
 
-        assertThat(probe.runs).hasSize(12).startsWith("sequential/1@0.5", "sequential/1@0.5")
+        assertThat(probe.runs).hasSize(12).startsWith("sequential/1@0.5", "threads/2@0.5", "virtual/2@0.5")
                 .contains("threads/2@0.5", "virtual/2@0.5");
-        assertThat(started).contains("sequential 1/3 0", "sequential 1/3 3", "virtual 3/3 3").hasSize(12);
+        assertThat(started).as("every warm-up first, then the measured runs in turns").containsExactly(
+                "sequential 1/3 0", "threads 2/3 0", "virtual 3/3 0",
+                "sequential 1/3 1", "threads 2/3 1", "virtual 3/3 1",
+                "sequential 1/3 2", "threads 2/3 2", "virtual 3/3 2",
+                "sequential 1/3 3", "threads 2/3 3", "virtual 3/3 3");
         assertThat(cells).extracting(Cell::mode).containsExactly("sequential", "threads", "virtual");
         for (Cell cell : cells) {
             assertThat(cell.runs()).hasSize(3);
