@@ -3,6 +3,7 @@ package dev.simul.runner;
 import dev.simul.runner.AutoRunner.Decision;
 import dev.simul.runner.AutoRunner.Model;
 import dev.simul.runner.AutoRunner.Nature;
+import java.util.ArrayDeque;
 
 /**
  * What the {@link AutoRunner} decides, from measurements alone: it owns no thread and reads no clock, so tests give
@@ -25,7 +26,15 @@ import dev.simul.runner.AutoRunner.Nature;
  *   <li>otherwise, in the mixed model, the worker count climbs a hill (the .NET thread pool's idea, without its
  *       signal processing): one worker more or fewer, kept going while throughput rises by more than
  *       {@link #NOISE}, turned back when it falls by more, held when it stays within it; never below the cores nor
- *       above twice Goetz's estimate, nor above the cap.</li>
+ *       above twice Goetz's estimate, nor above the cap;</li>
+ *   <li>in the waiting model, the limit follows the tasks' wall time, as Netflix's concurrency-limits follows a
+ *       call's round trip: a task that waits alone for its answer sets the no-load latency (the samples' mean, then
+ *       the lowest window mean). A window whose tasks took more than {@link #LATENCY_TOLERANCE} times that is
+ *       queueing for something that serves fewer at once (a service, a disk, a connection pool): by Little's law
+ *       (in flight = throughput x latency), the window's throughput needs only throughput x tolerance x no-load
+ *       latency tasks in flight, so the limit drops to that (never below the cores), and the thing waited on gets
+ *       a short queue instead of every task at once. A window back under {@link #LATENCY_RELAXED} times the
+ *       no-load latency doubles the limit, up to the cap.</li>
  * </ul>
  * A starved queue (tasks waiting, none finishing for {@link AutoRunner#STARVATION_NANOS}) raises the limit by one,
  * up to the cap, as the .NET pool injects a thread: tasks that wait for each other never deadlock below the cap.
@@ -49,8 +58,18 @@ final class AutoPolicy {
     static final int MIN_WINDOW = 8;
     /** A window holds at most this many completions, so that adaptation goes on with thousands of workers. */
     static final int MAX_WINDOW = 64;
+    /** The latest changes a decision's reason keeps: a long run adapts its worker count thousands of times. */
+    static final int CHANGES_KEPT = 4;
     /** Throughputs closer than this fraction are the same on a shared, noisy machine: hold the worker count. */
     static final double NOISE = 0.05;
+    /**
+     * Waiting tasks that take longer than this many times the no-load latency queue for what they wait on: the
+     * limit drops. Twice, as a timer, a scheduler or a network stretch a wait by far less when nothing queues.
+     */
+    static final double LATENCY_TOLERANCE = 2;
+    /** Waiting tasks back under this many times the no-load latency raise a dropped limit (below the tolerance, so
+     * that the limit holds between the two rather than swinging). */
+    static final double LATENCY_RELAXED = 1.5;
 
     private final int cores;
     private final int cap;
@@ -77,6 +96,16 @@ final class AutoPolicy {
     private int windowMeasured;
     private long windowCpu;
     private long windowWall;
+
+    /** The waiting model's no-load latency, nanoseconds: the lowest mean wall time seen of its measured tasks. */
+    private double noLoadNanos;
+    /** The wall time of every task of the window (measured or not), summed. */
+    private long windowLatency;
+
+    /** The reason of the last choice of model, and the latest changes since (the oldest dropped past a few). */
+    private String chosenWhy = "";
+    private final ArrayDeque<String> changes = new ArrayDeque<>();
+    private int changesDropped;
 
     /** The mixed model's hill climb; null in the other models. */
     private HillClimb climb;
@@ -162,6 +191,7 @@ final class AutoPolicy {
         decision = new Decision(Model.VIRTUAL_THREADS, cap, Nature.UNDECIDED, 0, 0, 0, 0,
                 "this JVM does not measure thread CPU time, so nothing was measured: virtual threads start every"
                         + " task at once, whatever it turns out to be");
+        chosenWhy = decision.why();
     }
 
     /**
@@ -184,6 +214,7 @@ final class AutoPolicy {
             return;
         }
         windowDone++;
+        windowLatency += wallNanos;
         if (cpuNanos >= 0) {
             windowMeasured++;
             windowCpu += cpuNanos;
@@ -214,7 +245,7 @@ final class AutoPolicy {
         if (climb != null) {
             climb.raiseTo(workers);
         }
-        decision = decision.adapted(workers, "raised to " + workers + " workers: queued tasks waited with none"
+        adapted(workers, "raised to " + workers + " workers: queued tasks waited with none"
                 + " finishing (as the .NET pool injects a thread when starved)");
         return true;
     }
@@ -242,20 +273,62 @@ final class AutoPolicy {
                 return;
             }
         }
+        if (decision.nature() == Nature.WAITING) {
+            limitWaits(throughput);
+        }
         if (climb != null) {
             int before = decision.workers();
             int after = climb.next(throughput);
             if (after != before) {
-                decision = decision.adapted(after, "hill climbing: %d -> %d workers at %.1f tasks/s"
+                adapted(after, "hill climbing: %d -> %d workers at %.1f tasks/s"
                         .formatted(before, after, throughput));
             }
         }
         startWindow(now);
     }
 
+    /**
+     * The waiting model's window has ended at {@code throughput} tasks per second: drop the limit if its tasks queued
+     * for what they wait on, raise it if they no longer do (see the class comment).
+     */
+    private void limitWaits(double throughput) {
+        double latency = (double) windowLatency / windowDone;
+        int before = decision.workers();
+        double stretch = latency / noLoadNanos;
+        if (stretch > LATENCY_TOLERANCE) {
+            long needed = (long) Math.ceil(throughput * LATENCY_TOLERANCE * noLoadNanos / 1e9);
+            int workers = (int) Math.max(Math.min(cap, cores), Math.min(needed, cap));
+            if (workers < before) {
+                adapted(workers, ("waits took %.1fx their no-load %.1f ms: queueing for what they"
+                        + " wait on; %d at once keep its %.1f tasks/s (Little's law) with a short queue")
+                        .formatted(stretch, noLoadNanos / 1e6, workers, throughput));
+            }
+        } else if (stretch < LATENCY_RELAXED && before < cap) {
+            int workers = (int) Math.min(cap, 2L * before);
+            adapted(workers, "waits back to %.1fx their no-load %.1f ms: raised to %s"
+                    .formatted(stretch, noLoadNanos / 1e6, workers == Runner.UNBOUNDED ? "unbounded" : workers));
+        }
+        noLoadNanos = Math.min(noLoadNanos, latency);
+    }
+
+    /** The decision with another worker count, and why: the reason it was chosen and its latest changes. */
+    private void adapted(int workers, String because) {
+        changes.add(because);
+        if (changes.size() > CHANGES_KEPT) {
+            changes.poll();
+            changesDropped++;
+        }
+        String earlier = changesDropped == 0 ? "" : "; %d earlier change%s".formatted(changesDropped,
+                changesDropped == 1 ? "" : "s");
+        decision = new Decision(decision.model(), workers, decision.nature(), decision.tasksSampled(),
+                decision.cpuMsPerTask(), decision.wallMsPerTask(), decision.blocking(),
+                chosenWhy + earlier + "; " + String.join("; ", changes));
+    }
+
     private void startWindow(long now) {
         windowStart = now;
         windowDone = 0;
+        windowLatency = 0;
         windowMeasured = 0;
         windowCpu = 0;
         windowWall = 0;
@@ -269,12 +342,15 @@ final class AutoPolicy {
         double wallMs = wall / 1e6 / tasks;
         String waited = "tasks waited %.0f%% of their time".formatted(b * 100);
         climb = null;
-        return switch (nature) {
+        Decision chosen = switch (nature) {
             case CPU_BOUND -> new Decision(Model.PLATFORM_THREADS, Math.min(cap, cores), nature, tasks, cpuMs, wallMs,
                     b, waited + ": one platform thread per core (" + cores + "), as more would only take turns"
                             + note);
-            case WAITING -> new Decision(Model.VIRTUAL_THREADS, cap, nature, tasks, cpuMs, wallMs, b,
-                    waited + ": virtual threads, which cost next to nothing while they wait" + note);
+            case WAITING -> {
+                noLoadNanos = (double) wall / tasks;
+                yield new Decision(Model.VIRTUAL_THREADS, cap, nature, tasks, cpuMs, wallMs, b,
+                        waited + ": virtual threads, which cost next to nothing while they wait" + note);
+            }
             default -> {
                 int goetz = goetz(cores, b);
                 int workers = Math.min(cap, goetz);
@@ -284,6 +360,10 @@ final class AutoPolicy {
                                 .formatted(cores, b / (1 - b), goetz) + note);
             }
         };
+        chosenWhy = chosen.why();
+        changes.clear();
+        changesDropped = 0;
+        return chosen;
     }
 
     /** Goetz's rule (Java Concurrency in Practice, 8.2): the threads that keep {@code cores} busy at wait share b. */

@@ -126,16 +126,10 @@ public final class AutoRunner extends AbstractRunner implements Explaining {
      * @param cpuMsPerTask   their mean CPU time, in milliseconds
      * @param wallMsPerTask  their mean wall time, in milliseconds
      * @param blocking       the blocking coefficient: 1 - CPU / wall over those tasks, 0 to 1
-     * @param why            the reason, in words, with any adaptation since
+     * @param why            the reason, in words, with the latest adaptations since
      */
     public record Decision(Model model, int workers, Nature nature, int tasksSampled, double cpuMsPerTask,
                            double wallMsPerTask, double blocking, String why) {
-
-        /** The same decision with another worker count, and why it changed. */
-        Decision adapted(int newWorkers, String because) {
-            return new Decision(model, newWorkers, nature, tasksSampled, cpuMsPerTask, wallMsPerTask, blocking,
-                    why + "; " + because);
-        }
 
         /**
          * One line: {@code "virtual threads x unbounded: tasks waited 97% of their time: ... (waiting-bound; 4 tasks

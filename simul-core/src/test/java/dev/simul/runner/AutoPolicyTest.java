@@ -208,6 +208,52 @@ class AutoPolicyTest {
         assertThat(policy.decision()).isEqualTo(d);
     }
 
+    /** A window of unmeasured completions (virtual threads), each of {@code wallMs}, ending at {@code endMs}. */
+    private static void waits(AutoPolicy policy, long endMs, long wallMs) {
+        long size = Math.max(AutoPolicy.MIN_WINDOW, Math.min(AutoPolicy.MAX_WINDOW, 2L * policy.limit()));
+        for (int i = 0; i < size; i++) {
+            policy.completed(endMs * MS, -1, wallMs * MS);
+        }
+    }
+
+    @Test
+    void waitsThatQueueForWhatTheyWaitOnGetAShorterQueueAndTheLimitComesBackWhenTheyNoLongerDo() {
+        AutoPolicy policy = sampled(2, 30, 2, 100); // waiting-bound; alone, a task waits 100 ms; windows of 60
+        assertThat(policy.limit()).isEqualTo(30);
+        waits(policy, 1000, 150); // 60 tasks/s at 1.5x: within the tolerance
+        assertThat(policy.limit()).isEqualTo(30);
+        waits(policy, 2000, 400); // 60 tasks/s at 4x: they queue
+        assertThat(policy.limit()).as("60/s x 2 x 0.1 s in flight keep the throughput").isEqualTo(12);
+        assertThat(policy.decision().model()).isEqualTo(Model.VIRTUAL_THREADS);
+        assertThat(policy.decision().why()).contains("waits took 4.0x their no-load 100.0 ms",
+                "12 at once keep its 60.0 tasks/s");
+        waits(policy, 2400, 180); // 1.8x: between relaxed and tolerated, hold
+        assertThat(policy.limit()).isEqualTo(12);
+        waits(policy, 2800, 120); // 1.2x: the queue is gone
+        assertThat(policy.limit()).as("doubled").isEqualTo(24);
+        waits(policy, 3200, 100);
+        assertThat(policy.limit()).as("doubled, up to the cap").isEqualTo(30);
+        waits(policy, 3300, 10_000); // 600 tasks/s at 100x
+        assertThat(policy.limit()).as("600/s x 0.2 s is above the cap: stays").isEqualTo(30);
+        waits(policy, 63_300, 10_000); // 1 task/s at 100x
+        assertThat(policy.limit()).as("never below the cores").isEqualTo(2);
+    }
+
+    @Test
+    void unboundedWaitsAreLimitedOnlyWhenTheyQueue() {
+        AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 2, 100);
+        waits(policy, 1000, 190);
+        assertThat(policy.limit()).isEqualTo(Runner.UNBOUNDED);
+        waits(policy, 2000, 1000);
+        assertThat(policy.limit()).as("64/s x 2 x 0.1 s").isEqualTo(13);
+        for (int window = 0; window < 40 && policy.limit() < Runner.UNBOUNDED; window++) {
+            waits(policy, 3000 + window, 100);
+        }
+        assertThat(policy.limit()).as("raised back, doubling, to unbounded").isEqualTo(Runner.UNBOUNDED);
+        assertThat(policy.decision().why()).contains("raised to unbounded")
+                .contains("earlier changes").hasSizeLessThan(1200);
+    }
+
     @Test
     void aStarvedQueueRaisesTheLimitOneAtATimeUpToTheCap() {
         AutoPolicy policy = sampled(1, 3, 95, 100);
