@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to its answer: what a timeout counts), and the most calls inside the service at once. Medians over the rounds.
  *
  * <pre>{@code
- * scripts/jdk25.sh java -cp simul-bench/target/benchmarks.jar dev.simul.bench.SaturatedService \
+ * . scripts/jdk25.sh; "$JAVA_HOME/bin/java" -cp simul-bench/target/benchmarks.jar dev.simul.bench.SaturatedService \
  *     [calls (2000)] [permits (8)] [serviceMs (10)] [wave (100)] [everyMs (50)] [rounds (5)]
  * }</pre>
  */
