@@ -293,6 +293,10 @@ final class AutoPolicy {
      */
     private void limitWaits(double throughput) {
         double latency = (double) windowLatency / windowDone;
+        if (latency <= 0 || noLoadNanos <= 0) { // tasks too short for the clock: nothing to compare yet
+            noLoadNanos = Math.max(noLoadNanos, latency);
+            return;
+        }
         int before = decision.workers();
         double stretch = latency / noLoadNanos;
         if (stretch > LATENCY_TOLERANCE) {

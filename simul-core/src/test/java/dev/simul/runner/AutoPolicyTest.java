@@ -240,6 +240,14 @@ class AutoPolicyTest {
     }
 
     @Test
+    void tasksTooShortForTheClockSetNoNoLoadLatency() {
+        AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 2, 100);
+        waits(policy, 1000, 0);
+        waits(policy, 2000, 150);
+        assertThat(policy.limit()).as("150 ms against the samples' 100 ms, not against 0").isEqualTo(Runner.UNBOUNDED);
+    }
+
+    @Test
     void unboundedWaitsAreLimitedOnlyWhenTheyQueue() {
         AutoPolicy policy = sampled(2, Runner.UNBOUNDED, 2, 100);
         waits(policy, 1000, 190);
