@@ -14,12 +14,12 @@ import java.util.ArrayDeque;
  * ({@link AutoRunner#PEEK_MIN_NANOS} at first) the runner reads the running samples' CPU time ({@link #peeked}):
  * samples that compute keep the others waiting (a short CPU-bound job runs as {@code threads} does); samples that
  * mostly wait let them all start at once (a hundred downloads lose a fraction of a millisecond to the measuring,
- * not a sample's length), and in between, Goetz's count (below) starts once two looks in a row call for it. Once the samples have finished (or every
- * task so far has, with at least one measured), the blocking coefficient b = 1 - CPU / wall, summed over the
- * samples, picks the model: b below
- * {@link #CPU_BOUND_MAX_WAIT}, CPU-bound: one platform thread per core; b from {@link #WAITING_MIN_WAIT} up,
- * waiting-bound: virtual threads up to the cap; in between, mixed: a pool of N = cores x (1 + wait / compute)
- * platform threads (Goetz's rule). Then, every window of completed tasks:
+ * not a sample's length), and in between, Goetz's count (below) starts once two looks in a row call for it. Once
+ * the samples have finished (or every task so far has, with at least one measured), the blocking coefficient
+ * b = 1 - CPU / wall, summed over the samples, picks the model: b below {@link #CPU_BOUND_MAX_WAIT}, CPU-bound:
+ * one platform thread per core; b from {@link #WAITING_MIN_WAIT} up, waiting-bound: virtual threads up to the cap;
+ * in between, mixed: a pool of N = cores x (1 + wait / compute) platform threads (Goetz's rule). Then, every
+ * window of completed tasks:
  * <ul>
  *   <li>the window's measured tasks (every task on a platform thread; one in {@link #PROBE_EVERY} on virtual
  *       threads) give b again; if it names another nature, the model is decided afresh from it;</li>
@@ -67,8 +67,10 @@ final class AutoPolicy {
      * limit drops. Twice, as a timer, a scheduler or a network stretch a wait by far less when nothing queues.
      */
     static final double LATENCY_TOLERANCE = 2;
-    /** Waiting tasks back under this many times the no-load latency raise a dropped limit (below the tolerance, so
-     * that the limit holds between the two rather than swinging). */
+    /**
+     * Waiting tasks back under this many times the no-load latency raise a dropped limit: below the tolerance, so
+     * that the limit holds between the two rather than swinging.
+     */
     static final double LATENCY_RELAXED = 1.5;
 
     private final int cores;
@@ -97,7 +99,7 @@ final class AutoPolicy {
     private long windowCpu;
     private long windowWall;
 
-    /** The waiting model's no-load latency, nanoseconds: the lowest mean wall time seen of its measured tasks. */
+    /** The waiting model's no-load latency, nanoseconds: the samples' mean wall time, then the lowest window's. */
     private double noLoadNanos;
     /** The wall time of every task of the window (measured or not), summed. */
     private long windowLatency;
