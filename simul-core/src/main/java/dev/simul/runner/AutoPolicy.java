@@ -29,12 +29,15 @@ import java.util.ArrayDeque;
  *       above twice Goetz's estimate, nor above the cap;</li>
  *   <li>in the waiting model, the limit follows the tasks' wall time, as Netflix's concurrency-limits follows a
  *       call's round trip: a task that waits alone for its answer sets the no-load latency (the samples' mean, then
- *       the lowest window mean). A window whose tasks took more than {@link #LATENCY_TOLERANCE} times that is
+ *       the lowest window mean). A window whose tasks took more than {@link #LATENCY_TOLERANCE} times that may be
  *       queueing for something that serves fewer at once (a service, a disk, a connection pool): by Little's law
- *       (in flight = throughput x latency), the window's throughput needs only throughput x tolerance x no-load
- *       latency tasks in flight, so the limit drops to that (never below the cores), and the thing waited on gets
- *       a short queue instead of every task at once. A window back under {@link #LATENCY_RELAXED} times the
- *       no-load latency doubles the limit, up to the cap.</li>
+ *       (in flight = throughput x latency), the window's throughput needs only throughput x
+ *       {@link #LATENCY_TARGET} x no-load latency tasks in flight, so the limit drops to that (never below the
+ *       cores), and the thing waited on gets a short queue instead of every task at once. The drop is on trial:
+ *       if the first {@link #MIN_WINDOW} tasks started after it still wait over the tolerance, the waits were not
+ *       a queue but the tasks' own length (later tasks that fetch more, say), so the limit goes back and their
+ *       latency becomes the no-load one. A window back under {@link #LATENCY_RELAXED} times the no-load latency
+ *       doubles the limit, up to the cap.</li>
  * </ul>
  * A starved queue (tasks waiting, none finishing for {@link AutoRunner#STARVATION_NANOS}) raises the limit by one,
  * up to the cap, as the .NET pool injects a thread: tasks that wait for each other never deadlock below the cap.
@@ -68,10 +71,15 @@ final class AutoPolicy {
      */
     static final double LATENCY_TOLERANCE = 2;
     /**
+     * A dropped limit aims at waits this many times the no-load latency: between the relaxed level and the
+     * tolerance, so that a queue the drop cured shows as such, and the limit then holds.
+     */
+    static final double LATENCY_TARGET = 1.5;
+    /**
      * Waiting tasks back under this many times the no-load latency raise a dropped limit: below the tolerance, so
      * that the limit holds between the two rather than swinging.
      */
-    static final double LATENCY_RELAXED = 1.5;
+    static final double LATENCY_RELAXED = 1.25;
 
     private final int cores;
     private final int cap;
@@ -103,6 +111,14 @@ final class AutoPolicy {
     private double noLoadNanos;
     /** The wall time of every task of the window (measured or not), summed. */
     private long windowLatency;
+    /**
+     * A drop of the waiting model's limit on trial: the limit before it (0: none on trial), when it was made, and
+     * the tasks started since that have finished, with their wall time summed.
+     */
+    private int limitBeforeDrop;
+    private long dropTime;
+    private int sinceDrop;
+    private long sinceDropLatency;
 
     /** The reason of the last choice of model, and the latest changes since (the oldest dropped past a few). */
     private String chosenWhy = "";
@@ -217,6 +233,12 @@ final class AutoPolicy {
         }
         windowDone++;
         windowLatency += wallNanos;
+        if (limitBeforeDrop > 0 && now - wallNanos >= dropTime && ++sinceDrop <= MIN_WINDOW) {
+            sinceDropLatency += wallNanos;
+            if (sinceDrop == MIN_WINDOW) {
+                judgeDrop();
+            }
+        }
         if (cpuNanos >= 0) {
             windowMeasured++;
             windowCpu += cpuNanos;
@@ -276,7 +298,7 @@ final class AutoPolicy {
             }
         }
         if (decision.nature() == Nature.WAITING) {
-            limitWaits(throughput);
+            limitWaits(now, throughput);
         }
         if (climb != null) {
             int before = decision.workers();
@@ -293,21 +315,28 @@ final class AutoPolicy {
      * The waiting model's window has ended at {@code throughput} tasks per second: drop the limit if its tasks queued
      * for what they wait on, raise it if they no longer do (see the class comment).
      */
-    private void limitWaits(double throughput) {
+    private void limitWaits(long now, double throughput) {
         double latency = (double) windowLatency / windowDone;
         if (latency <= 0 || noLoadNanos <= 0) { // tasks too short for the clock: nothing to compare yet
             noLoadNanos = Math.max(noLoadNanos, latency);
             return;
         }
+        if (limitBeforeDrop > 0) {
+            return; // a drop is on trial: the tasks started since it judge it, not those started before
+        }
         int before = decision.workers();
         double stretch = latency / noLoadNanos;
         if (stretch > LATENCY_TOLERANCE) {
-            long needed = (long) Math.ceil(throughput * LATENCY_TOLERANCE * noLoadNanos / 1e9);
+            long needed = (long) Math.ceil(throughput * LATENCY_TARGET * noLoadNanos / 1e9);
             int workers = (int) Math.max(Math.min(cap, cores), Math.min(needed, cap));
             if (workers < before) {
-                adapted(workers, ("waits took %.1fx their no-load %.1f ms: queueing for what they"
-                        + " wait on; %d at once keep its %.1f tasks/s (Little's law) with a short queue")
+                adapted(workers, ("waits took %.1fx their no-load %.1f ms, as if queueing for what they wait"
+                        + " on: %d at once keep its %.1f tasks/s (Little's law) with a short queue, on trial")
                         .formatted(stretch, noLoadNanos / 1e6, workers, throughput));
+                limitBeforeDrop = before;
+                dropTime = now;
+                sinceDrop = 0;
+                sinceDropLatency = 0;
             }
         } else if (stretch < LATENCY_RELAXED && before < cap) {
             int workers = (int) Math.min(cap, 2L * before);
@@ -315,6 +344,23 @@ final class AutoPolicy {
                     .formatted(stretch, noLoadNanos / 1e6, workers == Runner.UNBOUNDED ? "unbounded" : workers));
         }
         noLoadNanos = Math.min(noLoadNanos, latency);
+    }
+
+    /**
+     * The first tasks started after a drop of the limit have finished: if they still waited over the tolerance,
+     * the drop did not shorten a queue, so the waits are the tasks' own: back to the limit before it, with their
+     * latency as the no-load one. Otherwise the drop stands.
+     */
+    private void judgeDrop() {
+        double latency = (double) sinceDropLatency / sinceDrop;
+        if (latency > LATENCY_TOLERANCE * noLoadNanos) {
+            int back = limitBeforeDrop;
+            noLoadNanos = latency;
+            adapted(back, ("tasks started with %d at once still waited %.1f ms: their own length, not a queue;"
+                    + " that is the no-load latency now, and the limit is back to %s").formatted(decision.workers(),
+                    latency / 1e6, back == Runner.UNBOUNDED ? "unbounded" : Integer.toString(back)));
+        }
+        limitBeforeDrop = 0;
     }
 
     /** The decision with another worker count, and why: the reason it was chosen and its latest changes. */
@@ -367,6 +413,7 @@ final class AutoPolicy {
             }
         };
         chosenWhy = chosen.why();
+        limitBeforeDrop = 0;
         changes.clear();
         changesDropped = 0;
         return chosen;

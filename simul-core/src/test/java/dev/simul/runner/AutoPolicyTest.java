@@ -222,21 +222,36 @@ class AutoPolicyTest {
         assertThat(policy.limit()).isEqualTo(30);
         waits(policy, 1000, 150); // 60 tasks/s at 1.5x: within the tolerance
         assertThat(policy.limit()).isEqualTo(30);
-        waits(policy, 2000, 400); // 60 tasks/s at 4x: they queue
-        assertThat(policy.limit()).as("60/s x 2 x 0.1 s in flight keep the throughput").isEqualTo(12);
+        waits(policy, 2000, 400); // 60 tasks/s at 4x: queueing, it seems
+        assertThat(policy.limit()).as("60/s x 1.5 x 0.1 s in flight keep the throughput").isEqualTo(9);
         assertThat(policy.decision().model()).isEqualTo(Model.VIRTUAL_THREADS);
         assertThat(policy.decision().why()).contains("waits took 4.0x their no-load 100.0 ms",
-                "12 at once keep its 60.0 tasks/s");
-        waits(policy, 2400, 180); // 1.8x: between relaxed and tolerated, hold
-        assertThat(policy.limit()).isEqualTo(12);
-        waits(policy, 2800, 120); // 1.2x: the queue is gone
-        assertThat(policy.limit()).as("doubled").isEqualTo(24);
+                "9 at once keep its 60.0 tasks/s", "on trial");
+        waits(policy, 2400, 160); // started after the drop, at 1.6x: the queue is gone, the drop stands
+        assertThat(policy.limit()).isEqualTo(9);
+        waits(policy, 2800, 120); // 1.2x
+        assertThat(policy.limit()).as("doubled").isEqualTo(18);
         waits(policy, 3200, 100);
         assertThat(policy.limit()).as("doubled, up to the cap").isEqualTo(30);
-        waits(policy, 3300, 10_000); // 600 tasks/s at 100x
-        assertThat(policy.limit()).as("600/s x 0.2 s is above the cap: stays").isEqualTo(30);
-        waits(policy, 63_300, 10_000); // 1 task/s at 100x
+        waits(policy, 3300, 1000); // 600 tasks/s at 10x
+        assertThat(policy.limit()).as("600/s x 0.15 s is above the cap: stays").isEqualTo(30);
+        waits(policy, 63_300, 1000); // 1 task/s at 10x
         assertThat(policy.limit()).as("never below the cores").isEqualTo(2);
+    }
+
+    @Test
+    void aDropThatLeavesTheWaitsAsLongIsUndoneAndTheirLengthBecomesTheNoLoadLatency() {
+        AutoPolicy policy = sampled(2, 30, 2, 100); // the samples were short downloads
+        waits(policy, 1000, 1000); // the rest are long ones: 60/s at 10x
+        assertThat(policy.limit()).isEqualTo(9);
+        waits(policy, 1500, 990); // all started before the drop: not evidence either way
+        assertThat(policy.limit()).isEqualTo(9);
+        waits(policy, 3000, 1000); // started after it, with 9 at once: as long
+        assertThat(policy.limit()).as("back").isEqualTo(30);
+        assertThat(policy.decision().why()).contains("tasks started with 9 at once still waited 1000.0 ms",
+                "the limit is back to 30");
+        waits(policy, 4000, 1100);
+        assertThat(policy.limit()).as("1.1x the new no-load latency: no drop").isEqualTo(30);
     }
 
     @Test
@@ -253,7 +268,7 @@ class AutoPolicyTest {
         waits(policy, 1000, 190);
         assertThat(policy.limit()).isEqualTo(Runner.UNBOUNDED);
         waits(policy, 2000, 1000);
-        assertThat(policy.limit()).as("64/s x 2 x 0.1 s").isEqualTo(13);
+        assertThat(policy.limit()).as("64/s x 1.5 x 0.1 s").isEqualTo(10);
         for (int window = 0; window < 40 && policy.limit() < Runner.UNBOUNDED; window++) {
             waits(policy, 3000 + window, 100);
         }
