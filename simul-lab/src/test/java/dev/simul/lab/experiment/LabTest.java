@@ -56,8 +56,10 @@ class LabTest {
         List<Cell> cells = Lab.run(new LabConfig(List.of(new Probe()), List.of("threads", "auto"), null, 1, 1, 0),
                 (a, b, c, d, e, f) -> { });
         assertThat(cells.get(0).decision()).isNull();
-        assertThat(cells.get(1).decision()).as("3 tasks measured, every one done when the runner closed")
-                .contains("3 tasks sampled");
+        // Decided once the runner closed. How many of the 3 it measured depends on timing: on a busy machine a
+        // task can end before the next is submitted, and auto then decides on the one it has (AutoPolicy.idle).
+        assertThat(cells.get(1).decision()).as("decided from measured tasks when the runner closed")
+                .containsPattern("[1-3] tasks? sampled");
     }
 
     /** Records its runs and clean-ups, and whether its runner was already closed at each clean-up. */
