@@ -49,10 +49,11 @@ class AutoRunnerTest {
             AutoRunner.Decision decision = runner.decision();
             assertThat(decision.nature()).isEqualTo(Nature.WAITING);
             assertThat(decision.model()).isEqualTo(Model.VIRTUAL_THREADS);
-            assertThat(decision.tasksSampled()).isEqualTo(4);
+            // 4 unless the machine is so busy that a task ends before the next is submitted (AutoPolicy.idle).
+            assertThat(decision.tasksSampled()).isBetween(1, 4);
             assertThat(decision.wallMsPerTask()).isGreaterThan(decision.cpuMsPerTask());
             assertThat(runner.explanation()).startsWith("virtual threads x unbounded: tasks waited")
-                    .contains("4 tasks sampled");
+                    .containsPattern("[1-4] tasks? sampled");
             List<Thread> later = runner.map(i -> Thread.currentThread(), List.of(1, 2, 3));
             assertThat(later).as("after the decision").allMatch(Thread::isVirtual);
         }
