@@ -84,7 +84,7 @@ public final class Lab {
                     }
                 }
                 for (Turns cell : turns) {
-                    row.add(cell.cell(workload));
+                    row.add(cell.cell(workload.name()));
                     if (cell.mode.equals(SequentialMode.NAME)) {
                         sequentialWall = row.getLast().wallS();
                     }
@@ -150,9 +150,9 @@ public final class Lab {
         }
 
         /** The cell: medians of the runs; the workers and the decision as the last run left them. */
-        Cell cell(Workload workload) {
+        Cell cell(String workload) {
             int used = last.workers() == Runner.UNBOUNDED ? tasks : last.workers();
-            return new Cell(workload.name(), mode, used, tasks, median(runs.stream().map(Measurement::wallS).toList()),
+            return new Cell(workload, mode, used, tasks, median(runs.stream().map(Measurement::wallS).toList()),
                     median(runs.stream().map(Measurement::cpuS).toList()), null, runs, warmupRuns, warmupS,
                     last.decision());
         }
